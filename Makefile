@@ -1,0 +1,42 @@
+# Two commands: `make run` and `make test`. Both create .venv/ and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_CLI_PROMPT := false
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: run test install lint typecheck bench ui browser-deps clean
+
+run: $(STAMP)
+	$(BIN)/newsetl run
+
+test: $(STAMP) browser-deps
+	$(BIN)/pytest -q
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
+	touch $(STAMP)
+
+# Headless Chromium for the browser tests (Debian's package; Playwright drives it via executable_path).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || sh .ci/install-chromium
+
+lint: $(STAMP)
+	$(BIN)/ruff check flows transforms expectations warehouse tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_bench.py
+
+ui: $(STAMP)
+	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
+
+clean:
+	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/.staging warehouse/reports

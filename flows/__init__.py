@@ -1,0 +1,1 @@
+"""Orchestration: Prefect flows and tasks over batches, the CLI and settings."""

