@@ -86,6 +86,7 @@ class Article:
     entities: list[Entity] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    entry_key: str | None = None  # feed entry / jsonl line within source_path
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -104,11 +104,23 @@ CREATE TABLE IF NOT EXISTS runs (
     finished_at         TIMESTAMPTZ,
     status              VARCHAR NOT NULL,   -- published | failed_validation | failed
     files_seen          INTEGER NOT NULL,
-    files_unchanged     INTEGER NOT NULL,
+    files_unchanged     INTEGER NOT NULL,   -- skipped: same path, size and mtime (or same bytes) as before
+    files_loaded        INTEGER NOT NULL,   -- files_seen = unchanged + loaded + duplicate + quarantined
+    files_duplicate     INTEGER NOT NULL,
+    files_quarantined   INTEGER NOT NULL,
     articles_loaded     INTEGER NOT NULL,
-    duplicates          INTEGER NOT NULL,
-    quarantined         INTEGER NOT NULL,
+    duplicates          INTEGER NOT NULL,   -- articles recorded as duplicates of earlier ones
+    quarantined         INTEGER NOT NULL,   -- quarantine rows written (files, entries, records, rows)
     validation_success  BOOLEAN,
     failed_expectations VARCHAR[],
     reason              VARCHAR
+);
+
+-- Every mention of an entity in an article (offsets into articles.text); entity_aliases is derived from it.
+CREATE TABLE IF NOT EXISTS entity_mentions (
+    article_id     VARCHAR NOT NULL,
+    entity_id      VARCHAR NOT NULL,
+    alias          VARCHAR NOT NULL,   -- the surface text of the mention
+    start_offset   INTEGER NOT NULL,
+    end_offset     INTEGER NOT NULL
 );

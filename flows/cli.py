@@ -1,0 +1,132 @@
+"""The `newsetl` command line: a thin layer over the library (flows, steps, warehouse)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+# No network here: telemetry and analytics off before Prefect or GX are imported.
+for _k, _v in {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_CLI_PROMPT": "false",
+}.items():
+    os.environ.setdefault(_k, _v)
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from flows.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if getattr(args, "input", None):
+        overrides["inputs"] = [Path(p) for p in args.input]
+    if getattr(args, "db", None):
+        overrides["db"] = Path(args.db)
+    return Settings(**overrides)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from flows.pipeline import newsetl_run, task_runner_for
+
+    flow = newsetl_run.with_options(task_runner=task_runner_for(settings))
+    try:
+        result = flow(inputs=[str(p) for p in settings.inputs], db=str(settings.db))
+    except Exception as exc:  # one line on stderr, not a traceback
+        print(f"newsetl run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    _print_summary(result)
+    if result["status"] != "published":
+        print(f"newsetl run not published: {result['reason'] or result['status']}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_summary(r: dict[str, Any]) -> None:
+    print(
+        f"run {r['run_id']}: {r['status']} in {r['seconds']:.1f}s | inputs {r['files_seen']} "
+        f"(unchanged {r['files_unchanged']}, loaded {r['files_loaded']}, duplicate {r['files_duplicate']}, "
+        f"quarantined {r['files_quarantined']}) | articles {r['articles_loaded']}, duplicates {r['duplicates']}, "
+        f"quarantine rows {r['quarantined']}, entity links {r['entities']}, figures {r['figures']} | "
+        f"validation {'passed' if r['validation_success'] else 'FAILED'}"
+    )
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from flows.extract import extract_paths
+
+    return extract_paths([Path(p) for p in args.paths], _settings(args), sys.stdout, sys.stderr)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from flows.query import run_query
+
+    return run_query(_settings(args), args.query, args.format, sys.stdout, sys.stderr)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from flows.query import run_query
+
+    q = ("SELECT run_id, status, validation_success AS valid, files_seen, files_unchanged AS unchanged, "
+         "articles_loaded AS loaded, duplicates, quarantined, finished_at, reason FROM runs "
+         f"ORDER BY started_at DESC LIMIT {int(args.limit)}")
+    return run_query(_settings(args), q, args.format, sys.stdout, sys.stderr)
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    from flows.query import run_query
+
+    q = ("SELECT source_path, entry_key, reason, detail, run_id FROM quarantine "
+         f"ORDER BY quarantined_at DESC, source_path LIMIT {int(args.limit)}")
+    return run_query(_settings(args), q, args.format, sys.stdout, sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsetl", description="News ingestion ETL: Prefect + spaCy + DuckDB + GX.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run the Prefect flow: ingest, extract, stage, validate, publish")
+    r.add_argument("--input", action="append", metavar="PATH", help="file or folder (repeatable; default seeds/)")
+    r.add_argument("--db", metavar="FILE", help="DuckDB file (default warehouse/news.duckdb)")
+    r.set_defaults(func=cmd_run)
+
+    e = sub.add_parser("extract", help="parse and extract files or folders to JSON Lines on stdout (no database)")
+    e.add_argument("paths", nargs="+", metavar="PATH")
+    e.set_defaults(func=cmd_extract)
+
+    s = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
+    s.add_argument("query")
+    s.add_argument("--db", metavar="FILE")
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.set_defaults(func=cmd_sql)
+
+    st = sub.add_parser("status", help="list recent runs with counts and validation outcome")
+    st.add_argument("--db", metavar="FILE")
+    st.add_argument("--limit", type=int, default=20)
+    st.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    st.set_defaults(func=cmd_status)
+
+    q = sub.add_parser("quarantine", help="list quarantined inputs and rows with reasons")
+    q.add_argument("--db", metavar="FILE")
+    q.add_argument("--limit", type=int, default=100)
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.set_defaults(func=cmd_quarantine)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""One writer at a time: an advisory lock file beside the warehouse, held for a whole run.
+
+flock is released by the kernel when a process dies, so a killed run never leaves a stale lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from pathlib import Path
+from types import TracebackType
+
+
+class LockBusy(RuntimeError):
+    pass
+
+
+class RunLock:
+    def __init__(self, db: Path, timeout_s: float, run_id: str) -> None:
+        self.path = db.parent / f".{db.name}.lock"
+        self.timeout_s = timeout_s
+        self.run_id = run_id
+        self._fh: int | None = None
+
+    def holder(self) -> str:
+        try:
+            info = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+            return f"newsetl run {info.get('run_id')} (pid {info.get('pid')}, since {info.get('since')})"
+        except (OSError, ValueError):
+            return "another newsetl run"
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout_s
+        delay = 0.2
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    who = self.holder()
+                    os.close(fd)
+                    raise LockBusy(f"warehouse is busy: held by {who}; waited {self.timeout_s:.0f}s") from None
+                time.sleep(delay)
+                delay = min(delay * 1.5, 2.0)
+        os.ftruncate(fd, 0)
+        info = {"run_id": self.run_id, "pid": os.getpid(), "since": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        os.write(fd, json.dumps(info).encode())
+        self._fh = fd
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        if self._fh is not None:
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            os.close(self._fh)
+            self._fh = None

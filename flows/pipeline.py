@@ -1,0 +1,333 @@
+"""The `newsetl run` Prefect flow: discover -> parse -> dedup -> extract -> stage -> validate -> publish.
+
+Tasks work on batches of files/articles (never one task per article). CPU-heavy batches run in worker
+processes (or on Dask); the flow process keeps the stateful parts: duplicate index, staging, publish.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+
+from flows.lock import RunLock
+from flows.settings import Settings
+from flows.sources import InputFile, discover
+from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files
+from transforms.dedup import DuplicateIndex, from_bytes
+from transforms.records import Article, Rejection
+from transforms.tables import to_rows
+from warehouse.store import PriorState, StagingArea, cleanup_staging, publish, read_state, record_run
+
+T = TypeVar("T")
+# Below this many files the batch steps run in the flow process: a worker pool costs seconds to start.
+IN_PROCESS_MAX_FILES = 40
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    status: str = "running"  # published | failed_validation | failed
+    reason: str = ""
+    files_seen: int = 0
+    files_unchanged: int = 0
+    files_loaded: int = 0
+    files_duplicate: int = 0
+    files_quarantined: int = 0
+    articles_loaded: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    entities: int = 0
+    figures: int = 0
+    validation_success: bool | None = None
+    failed_expectations: list[str] = field(default_factory=list)
+    docs_index: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    for i in range(0, len(items), max(1, size)):
+        yield list(items[i:i + size])
+
+
+def _split(items: list[T], parts: int) -> list[list[T]]:
+    parts = max(1, min(parts, len(items)))
+    return [items[i::parts] for i in range(parts)] if items else []
+
+
+@task(name="read-warehouse-state", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def read_prior_state(db: Path, timeout_s: float) -> PriorState:
+    return read_state(db, timeout_s)
+
+
+@task(name="discover-inputs", cache_policy=NO_CACHE)
+def discover_inputs(inputs: list[Path]) -> tuple[list[InputFile], list[Rejection]]:
+    return discover(inputs)
+
+
+@task(name="parse-files", cache_policy=NO_CACHE)
+def parse_task(files: list[InputFile], cfg: StepConfig, prior_hashes: dict[str, str]) -> list[FileOutcome]:
+    return parse_files(files, cfg, prior_hashes)
+
+
+@task(name="extract-entities-figures", cache_policy=NO_CACHE)
+def nlp_task(articles: list[Article], cfg: StepConfig) -> list[Article]:
+    return annotate_articles(articles, cfg)
+
+
+@task(name="validate-staged-batch", cache_policy=NO_CACHE)
+def audit_task(staging: StagingArea, summary: RunSummary, settings: Settings, prior: PriorState) -> Any:
+    from expectations.gate import BatchStats, GateThresholds, audit
+
+    thresholds = GateThresholds(
+        min_articles_per_run=settings.min_articles_per_run,
+        max_quarantine_ratio=settings.max_quarantine_ratio,
+        max_no_entity_ratio=settings.max_no_entity_ratio,
+        min_body_chars=settings.min_body_chars,
+        max_body_chars=settings.max_body_chars,
+    )
+    files_new = summary.files_seen - summary.files_unchanged
+    stats = BatchStats(files_new=files_new, files_quarantined=summary.files_quarantined,
+                       articles_new=summary.articles_loaded)
+    return audit(staging.frames(), stats, thresholds, settings.resolved_reports_dir, summary.run_id, prior.history)
+
+
+@task(name="publish", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def publish_task(db: Path, staging_path: Path, timeout_s: float) -> None:
+    publish(db, staging_path, timeout_s)
+
+
+def _map(fn: Any, batches: list[Any], *args: Any, in_process: bool) -> list[Any]:
+    """Run a batch task over sub-batches: submitted to the flow's task runner, or in this process."""
+    if in_process:
+        return [fn(b, *args) for b in batches]
+    futures = [fn.submit(b, *args) for b in batches]
+    return [f.result() for f in futures]
+
+
+def run_pipeline(settings: Settings, workers: int) -> RunSummary:
+    log = get_run_logger()
+    started = datetime.now(UTC)
+    run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    summary = RunSummary(run_id)
+    db = settings.db
+    cfg = StepConfig.from_settings(settings)
+    with RunLock(db, settings.lock_timeout_s, run_id):
+        prior = read_prior_state(db, settings.lock_timeout_s)
+        files, refused = discover_inputs(settings.inputs)
+        summary.files_seen = len(files) + sum(1 for r in refused if r.reason != "missing")
+        todo: list[InputFile] = []
+        for f in files:
+            p = prior.files.get(f.path)
+            if p is not None and p.size == f.size and p.mtime_ns == f.mtime_ns:
+                summary.files_unchanged += 1
+            else:
+                todo.append(f)
+        staging = StagingArea(db, run_id)
+        now = datetime.now(UTC)
+        quarantine_rows: list[dict[str, Any]] = []
+        file_rows: list[dict[str, Any]] = []
+
+        def quarantine(rej: Rejection, entry_key: str | None = None) -> None:
+            quarantine_rows.append({"source_path": rej.source_path, "entry_key": entry_key, "reason": rej.reason,
+                                    "detail": rej.detail[:2000], "run_id": run_id, "quarantined_at": now})
+
+        for rej in refused:
+            if rej.reason == "missing":
+                log.warning("input %s does not exist", rej.source_path)
+                continue
+            if rej.source_path in prior.files:  # refused the same way before; nothing new to record
+                summary.files_unchanged += 1
+                continue
+            quarantine(rej)
+            summary.files_quarantined += 1
+            try:
+                st = os.lstat(rej.source_path)
+                size, mtime = st.st_size, st.st_mtime_ns
+            except OSError:
+                size, mtime = 0, 0
+            file_rows.append({"source_path": rej.source_path, "size": size, "mtime_ns": mtime, "file_hash": "",
+                              "status": "quarantined", "articles": 0, "run_id": run_id})
+
+        todo_paths = {f.path for f in todo}
+        index = DuplicateIndex(settings.near_duplicate_threshold)
+        for aid, chash, sig, src in prior.signatures:
+            if src not in todo_paths:  # articles of re-processed files are about to be replaced
+                index.add(aid, chash, from_bytes(sig) if sig else None)
+        prior_hashes = {f.path: prior.files[f.path].file_hash for f in todo if f.path in prior.files}
+        in_process = len(todo) <= IN_PROCESS_MAX_FILES
+        log.info("run %s: %d inputs, %d unchanged, %d to process", run_id, summary.files_seen,
+                 summary.files_unchanged, len(todo))
+
+        for chunk in _chunks(todo, settings.batch_files):
+            parsed = _map(parse_task, _split(chunk, workers), cfg, prior_hashes, in_process=in_process)
+            fresh: list[Article] = []
+            sigs: list[dict[str, Any]] = []
+            dup_rows: list[dict[str, Any]] = []
+            for outcome in (o for batch in parsed for o in batch):
+                if outcome.unchanged:
+                    summary.files_unchanged += 1
+                    continue
+                loaded = dups = 0
+                for art, sig_bytes in zip(outcome.articles, outcome.signatures, strict=True):
+                    sig = from_bytes(sig_bytes)
+                    match = index.check(art.content_hash, sig)
+                    if match is not None:
+                        dups += 1
+                        dup_rows.append({"source_path": art.source_path, "entry_key": art.entry_key,
+                                         "duplicate_of": match.duplicate_of, "kind": match.kind,
+                                         "similarity": match.similarity, "run_id": run_id})
+                        continue
+                    index.add(art.article_id, art.content_hash, sig)
+                    fresh.append(art)
+                    sigs.append({"article_id": art.article_id, "content_hash": art.content_hash,
+                                 "minhash": sig_bytes})
+                    loaded += 1
+                for rej in outcome.rejections:
+                    quarantine(rej)
+                status = "loaded" if loaded else "duplicate" if dups else "quarantined"
+                summary.files_loaded += status == "loaded"
+                summary.files_duplicate += status == "duplicate"
+                summary.files_quarantined += status == "quarantined"
+                summary.duplicates += dups
+                file_rows.append({"source_path": outcome.file.path, "size": outcome.file.size,
+                                  "mtime_ns": outcome.file.mtime_ns, "file_hash": outcome.file_hash,
+                                  "status": status, "articles": loaded, "run_id": run_id})
+            annotated = [a for batch in _map(nlp_task, _split(fresh, workers), cfg, in_process=in_process)
+                         for a in batch]
+            rows = to_rows(annotated, run_id, now)
+            for table, table_rows in rows.items():
+                staging.append(table, table_rows)
+            staging.append("article_signatures", sigs)
+            staging.append("duplicates", dup_rows)
+            summary.articles_loaded += len(annotated)
+            log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
+
+        staging.append("quarantine", quarantine_rows)
+        staging.append("files", file_rows)
+        quarantine_rows.clear()
+
+        result = audit_task(staging, summary, settings, prior)
+        # Row-level failures: drop the rows from staging and quarantine them with the expectation as reason.
+        by_table: dict[tuple[str, str], list[str]] = {}
+        art_paths = dict(staging.con.execute("SELECT article_id, source_path FROM articles").fetchall())
+        for rf in result.row_failures:
+            key_col = {"articles": "article_id", "entities": "entity_id", "article_entities": "article_id",
+                       "figures": "figure_id", "entity_mentions": "article_id"}[rf.table]
+            by_table.setdefault((rf.table, key_col), []).append(rf.key)
+            path = art_paths.get(rf.key, rf.key) if rf.table == "articles" else rf.key
+            quarantine(Rejection(str(path), rf.expectation, f"{rf.table} {rf.key}: {rf.value}"[:2000]))
+        dropped_articles = by_table.get(("articles", "article_id"), [])
+        for (table, col), keys in by_table.items():
+            staging.delete_keys(table, col, keys)
+        for table in ("article_entities", "entity_mentions", "figures", "article_signatures"):
+            staging.delete_keys(table, "article_id", dropped_articles)
+        staging.append("quarantine", quarantine_rows)
+        if dropped_articles:
+            staging.con.execute("UPDATE files SET status = 'quarantined', articles = 0 WHERE status = 'loaded' "
+                                "AND source_path NOT IN (SELECT source_path FROM articles)")
+        summary.articles_loaded = int(staging.scalar("SELECT count(*) FROM articles"))
+        summary.quarantined = int(staging.scalar("SELECT count(*) FROM quarantine"))
+        summary.entities = int(staging.scalar("SELECT count(*) FROM entities"))
+        summary.figures = int(staging.scalar("SELECT count(*) FROM figures"))
+        counts = dict(staging.con.execute("SELECT status, count(*) FROM files GROUP BY status").fetchall())
+        summary.files_loaded = int(counts.get("loaded", 0))
+        summary.files_duplicate = int(counts.get("duplicate", 0))
+        summary.files_quarantined = int(counts.get("quarantined", 0))
+        summary.validation_success = bool(result.success)
+        summary.failed_expectations = [f"{f.table}.{f.expectation}" if "." not in f.expectation else f.expectation
+                                       for f in result.failed]
+        summary.docs_index = str(result.docs_index) if result.docs_index else None
+
+        def run_row(status: str, reason: str | None) -> dict[str, Any]:
+            return {"run_id": run_id, "flow_run_id": _flow_run_id(), "started_at": started,
+                    "finished_at": datetime.now(UTC), "status": status, "files_seen": summary.files_seen,
+                    "files_unchanged": summary.files_unchanged, "files_loaded": summary.files_loaded,
+                    "files_duplicate": summary.files_duplicate, "files_quarantined": summary.files_quarantined,
+                    "articles_loaded": summary.articles_loaded, "duplicates": summary.duplicates,
+                    "quarantined": summary.quarantined, "validation_success": summary.validation_success,
+                    "failed_expectations": summary.failed_expectations, "reason": reason}
+
+        if result.success:
+            staging.append("runs", [run_row("published", None)])
+            staging.close()
+            publish_task(db, staging.path, settings.lock_timeout_s)
+            summary.status = "published"
+            cleanup_staging(db)
+        else:
+            staging.close()
+            summary.status = "failed_validation"
+            summary.reason = result.reason()
+            record_run(db, run_row("failed_validation", summary.reason), settings.lock_timeout_s)
+            log.error("%s (staged data kept in %s)", summary.reason, staging.path)
+    summary.seconds = (datetime.now(UTC) - started).total_seconds()
+    _artifact(summary)
+    return summary
+
+
+def _flow_run_id() -> str | None:
+    try:
+        ctx = get_run_context()
+        fr = getattr(ctx, "flow_run", None)
+        return str(fr.id) if fr else None
+    except Exception:
+        return None
+
+
+def _artifact(s: RunSummary) -> None:
+    failed = "\n".join(f"- `{f}`" for f in s.failed_expectations) or "- none"
+    md = f"""# newsetl run `{s.run_id}`: **{s.status}**
+
+| inputs seen | unchanged | loaded | duplicate | quarantined |
+|---|---|---|---|---|
+| {s.files_seen} | {s.files_unchanged} | {s.files_loaded} | {s.files_duplicate} | {s.files_quarantined} |
+
+Articles loaded: **{s.articles_loaded}**, duplicates: {s.duplicates}, quarantine rows: {s.quarantined},
+entities linked: {s.entities}, figures: {s.figures}.
+
+Validation: **{"passed" if s.validation_success else "FAILED"}**. Failed expectations:
+{failed}
+
+{("Reason: " + s.reason) if s.reason else ""}
+{("Data Docs: `" + s.docs_index + "`") if s.docs_index else ""}
+"""
+    try:
+        create_markdown_artifact(key="newsetl-run-summary", markdown=md, description=f"newsetl run {s.run_id}")
+    except Exception as exc:  # an artifact must never fail the run
+        get_run_logger().warning("could not create run artifact: %s", exc)
+
+
+@flow(name="newsetl-run", log_prints=True)
+def newsetl_run(inputs: list[str] | None = None, db: str | None = None) -> dict[str, Any]:
+    """Ingest every supported file under the inputs, extract, stage, validate and publish."""
+    overrides: dict[str, Any] = {}
+    if inputs:
+        overrides["inputs"] = [Path(p) for p in inputs]
+    if db:
+        overrides["db"] = Path(db)
+    settings = Settings(**overrides)
+    workers = settings.workers or os.cpu_count() or 1
+    return asdict(run_pipeline(settings, workers))
+
+
+def task_runner_for(settings: Settings) -> Any:
+    if settings.dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=settings.dask_address)
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    return ProcessPoolTaskRunner(max_workers=settings.workers or os.cpu_count() or 1)

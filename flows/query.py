@@ -1,0 +1,59 @@
+"""Read-only queries for analysts (`newsetl sql`, `status`, `quarantine`), as table, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any, TextIO
+
+import duckdb
+
+from flows.settings import Settings
+from warehouse.db import WarehouseBusy, connect
+
+
+def run_query(settings: Settings, query: str, fmt: str, out: TextIO, err: TextIO) -> int:
+    if not settings.db.exists():
+        print(f"no warehouse at {settings.db}: run `newsetl run` first", file=err)
+        return 1
+    try:
+        con = connect(settings.db, read_only=True, timeout_s=min(settings.lock_timeout_s, 30))
+    except WarehouseBusy as exc:
+        print(str(exc), file=err)
+        return 1
+    try:
+        cur = con.execute(query)
+        cols = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    except duckdb.Error as exc:
+        print(f"query failed: {exc}", file=err)
+        return 1
+    finally:
+        con.close()
+    write_rows(cols, rows, fmt, out)
+    return 0
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    s = str(v)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def write_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        for r in rows:
+            out.write(json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        w = csv.writer(out)
+        w.writerow(cols)
+        w.writerows(rows)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(*cols)
+        for r in rows:
+            t.add_row(*(_cell(v) for v in r))
+        Console(file=out, width=200).print(t)

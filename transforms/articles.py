@@ -1,0 +1,62 @@
+"""From parsed inputs to articles: ids, composed text, hashes, language; then NLP annotation in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from transforms.records import Article, RawArticle
+from transforms.text import compose_text, content_hash, detect_language, fix_text, normalise_block, stable_id
+from transforms.urls import canonical_url, domain_of
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+def article_id_for(raw: RawArticle) -> str:
+    """Stable per source: the same file (and entry) keeps its id, so an edited input replaces its article."""
+    return stable_id(raw.source_path, raw.entry_key or raw.source_id or "")
+
+
+def build_article(raw: RawArticle) -> Article:
+    title = normalise_block(fix_text(raw.title)).replace("\n", " ")
+    body = normalise_block(fix_text(raw.body))
+    summary = normalise_block(fix_text(raw.summary)) if raw.summary else None
+    url = canonical_url(raw.url) or (raw.url or None)
+    domain = raw.source_domain or (domain_of(url) if url else None)
+    text = compose_text(title, body)
+    return Article(
+        source_path=raw.source_path,
+        source_id=raw.source_id,
+        article_id=article_id_for(raw),
+        title=title,
+        summary=summary or None,
+        body=body,
+        text=text,
+        url=url,
+        source_domain=domain,
+        authors=[a for a in (normalise_block(x) for x in raw.authors) if a],
+        published_at=raw.published_at,
+        language=raw.language or detect_language(body or title),
+        content_hash=content_hash(title, body),
+        flags=list(raw.flags),
+        entry_key=raw.entry_key,
+    )
+
+
+def annotate(articles: list[Article], nlp: Language, max_chars: int, batch_size: int = 64) -> None:
+    """Fill entities and figures in place. Texts longer than max_chars are cut for NLP and flagged."""
+    from transforms.entities import extract_entities
+    from transforms.figures import extract_figures
+
+    def texts() -> Iterable[str]:
+        for a in articles:
+            if len(a.text) > max_chars:
+                a.flags.append("truncated_for_nlp")
+                yield a.text[:max_chars]
+            else:
+                yield a.text
+
+    for art, doc in zip(articles, nlp.pipe(texts(), batch_size=batch_size), strict=True):
+        art.entities = extract_entities(doc, title_end=len(art.title))
+        art.figures = extract_figures(doc.text)

@@ -1,0 +1,97 @@
+"""Dispatch a file's bytes to the reader for its kind; every outcome is articles or rejections.
+
+Pure: the caller reads the bytes (with size limits) and passes them in.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from dataclasses import dataclass, field
+
+from transforms.decode import DecodeError, decode_bytes
+from transforms.plaintext import parse_plaintext
+from transforms.records import RawArticle, Rejection
+
+SUPPORTED_EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html", ".xml": "feed", ".rss": "feed",
+                        ".atom": "feed", ".jsonl": "jsonl"}
+
+
+@dataclass(slots=True)
+class ParseLimits:
+    max_decompressed_bytes: int = 128 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class ParseResult:
+    articles: list[RawArticle] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+def kind_of(name: str) -> tuple[str | None, bool]:
+    """(kind, gzipped) from a file name: `a.html.gz` -> ("html", True); unsupported -> (None, ...)."""
+    lower = name.lower()
+    gz = lower.endswith(".gz")
+    if gz:
+        lower = lower[:-3]
+    for ext, kind in SUPPORTED_EXTENSIONS.items():
+        if lower.endswith(ext):
+            return kind, gz
+    return None, gz
+
+
+def gunzip_capped(data: bytes, cap: int) -> bytes:
+    """Decompress gzip data, refusing to expand past `cap` bytes (a gzip bomb never fills memory)."""
+    out = io.BytesIO()
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    view = memoryview(data)
+    step = 1 << 16
+    for i in range(0, len(view), step):
+        chunk = d.decompress(view[i:i + step], cap + 1 - out.tell())
+        out.write(chunk)
+        while d.unconsumed_tail and out.tell() <= cap:
+            out.write(d.decompress(d.unconsumed_tail, cap + 1 - out.tell()))
+        if out.tell() > cap:
+            raise ValueError(f"decompresses to more than {cap} bytes")
+        if d.eof:
+            break
+    if not d.eof:
+        raise gzip.BadGzipFile("truncated gzip stream")
+    return out.getvalue()
+
+
+def parse_file(data: bytes, source_path: str, name: str, limits: ParseLimits) -> ParseResult:
+    kind, gz = kind_of(name)
+    if kind is None:
+        return ParseResult(rejections=[Rejection(source_path, "unsupported_type", f"unsupported file type: {name}")])
+    if gz:
+        try:
+            data = gunzip_capped(data, limits.max_decompressed_bytes)
+        except ValueError as exc:
+            if "more than" in str(exc):
+                return ParseResult(rejections=[Rejection(source_path, "too_large", str(exc))])
+            return ParseResult(rejections=[Rejection(source_path, "bad_gzip", f"not a valid gzip file: {exc}")])
+        except (OSError, EOFError, zlib.error) as exc:
+            return ParseResult(rejections=[Rejection(source_path, "bad_gzip", f"not a valid gzip file: {exc}")])
+    if not data.strip():
+        return ParseResult(rejections=[Rejection(source_path, "empty", "file is empty or whitespace only")])
+    if kind == "text":
+        return _parse_text(data, source_path)
+    # Other kinds land with their readers.
+    return ParseResult(rejections=[Rejection(source_path, "unsupported_type", f"no reader yet for {kind}")])
+
+
+def _parse_text(data: bytes, source_path: str) -> ParseResult:
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as exc:
+        return ParseResult(rejections=[Rejection(source_path, exc.reason, exc.detail)])
+    if not decoded.text.strip():
+        return ParseResult(rejections=[Rejection(source_path, "empty", "no text after decoding")])
+    article = parse_plaintext(decoded.text, source_path)
+    if article is None:
+        return ParseResult(rejections=[Rejection(source_path, "not_an_article", "no title and body found")])
+    if decoded.repaired:
+        article.flags.append("encoding_repaired")
+    return ParseResult(articles=[article])

@@ -1,0 +1,67 @@
+"""Reshape annotated articles into warehouse rows (one list of dicts per table). Pure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from transforms.entities import canonical_key
+from transforms.records import Article
+from transforms.text import stable_id, word_count
+
+Rows = list[dict[str, Any]]
+
+
+def entity_id_for(name: str, type_: str) -> str:
+    return stable_id(type_, canonical_key(name, type_))
+
+
+def figure_id_for(article_id: str, start: int, end: int) -> str:
+    return stable_id(article_id, str(start), str(end))
+
+
+def to_rows(articles: list[Article], run_id: str, ingested_at: datetime) -> dict[str, Rows]:
+    out: dict[str, Rows] = {k: [] for k in ("articles", "entities", "article_entities", "entity_mentions", "figures")}
+    seen_entities: dict[str, dict[str, Any]] = {}
+    for a in articles:
+        out["articles"].append({
+            "article_id": a.article_id, "source_path": a.source_path, "source_id": a.source_id,
+            "entry_key": a.entry_key, "url": a.url, "source_domain": a.source_domain, "title": a.title,
+            "summary": a.summary, "body": a.body, "text": a.text, "authors": a.authors,
+            "published_at": a.published_at, "language": a.language, "content_hash": a.content_hash,
+            "word_count": word_count(a.text), "flags": a.flags, "ingested_at": ingested_at, "run_id": run_id,
+        })
+        title_end = len(a.title)
+        summary_end = title_end + 2 + len(a.summary) if a.summary and a.body.startswith(a.summary) else -1
+        links: dict[str, dict[str, Any]] = {}
+        for ent in a.entities:
+            eid = entity_id_for(ent.name, ent.type)
+            seen_entities.setdefault(eid, {"entity_id": eid, "name": ent.name, "type": ent.type})
+            offsets = [m.start for m in ent.mentions]
+            link = links.get(eid)
+            if link is None:
+                link = links[eid] = {
+                    "article_id": a.article_id, "entity_id": eid, "mentions": 0, "first_offset": min(offsets, default=0),
+                    "in_title": False, "in_summary": False, "surface_forms": Counter(),
+                }
+            link["mentions"] += len(ent.mentions)
+            link["first_offset"] = min([link["first_offset"], *offsets])
+            link["in_title"] |= any(m.end <= title_end for m in ent.mentions)
+            link["in_summary"] |= any(title_end < m.start < summary_end for m in ent.mentions)
+            for m in ent.mentions:
+                link["surface_forms"][m.text] += 1
+                out["entity_mentions"].append({"article_id": a.article_id, "entity_id": eid, "alias": m.text,
+                                               "start_offset": m.start, "end_offset": m.end})
+        for link in links.values():
+            link["surface_forms"] = [s for s, _ in link["surface_forms"].most_common()]
+            out["article_entities"].append(link)
+        for f in a.figures:
+            out["figures"].append({
+                "figure_id": figure_id_for(a.article_id, f.start, f.end), "article_id": a.article_id,
+                "value": f.value, "range_end": f.range_end, "unit": f.unit, "object": f.object,
+                "category": f.category, "qualifier": f.qualifier, "direction": f.direction, "surface": f.surface,
+                "sentence": f.sentence, "start_offset": f.start, "end_offset": f.end,
+            })
+    out["entities"] = list(seen_entities.values())
+    return out

@@ -1,0 +1,51 @@
+"""URL canonicalisation and source domains."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that only track the reader; dropping them makes copies of a story share one URL.
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "piwik_", "hsa_", "oly_", "_hs")
+_TRACKING_KEYS = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ito", "ns_mchannel",
+                  "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "ocid", "spm", "share", "smid", "src", "cid"}
+
+
+def domain_of(url_or_domain: str) -> str | None:
+    """`www.newarab.com`, `https://www.newarab.com/x` -> `newarab.com`."""
+    s = url_or_domain.strip()
+    if not s:
+        return None
+    if "://" not in s:
+        s = "http://" + s
+    try:
+        host = urlsplit(s).hostname or ""
+    except ValueError:
+        return None
+    host = host.lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    return host or None
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Lower-case scheme/host, no `www.`, no fragment, no tracking parameters, no trailing slash."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING_PREFIXES) and k.lower() not in _TRACKING_KEYS
+    ]
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("https", netloc, path, urlencode(query), ""))

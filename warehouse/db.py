@@ -1,0 +1,106 @@
+"""DuckDB connections, the migration runner, view definitions and Arrow loads.
+
+SQL lives in `.sql` files beside this module; Python binds values as parameters and never formats
+input data into SQL. Identifiers (table names) come only from this code.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+HERE = Path(__file__).resolve().parent
+MIGRATIONS_DIR = HERE / "migrations"
+VIEWS_DIR = HERE / "views"
+
+# Tables a run stages and publishes; names are code constants, never input data.
+DATA_TABLES = ("articles", "entities", "article_entities", "entity_mentions", "figures")
+LEDGER_TABLES = ("quarantine", "duplicates", "files", "article_signatures")
+_LOCK_HINTS = ("lock", "Conflicting", "already open", "being used by another process")
+
+
+class WarehouseBusy(RuntimeError):
+    """The database file is held by another process longer than the timeout allows."""
+
+
+def connect(path: Path, *, read_only: bool = False, timeout_s: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting with backoff while another process holds its lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout_s
+    delay = 0.1
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            if not any(h in msg for h in _LOCK_HINTS):
+                raise
+            if time.monotonic() >= deadline:
+                holder = re.search(r"held in (.+?)(?:\.|$| See)", msg)
+                who = holder.group(1) if holder else "another process"
+                raise WarehouseBusy(f"warehouse {path} is locked by {who} (waited {timeout_s:.0f}s)") from exc
+            time.sleep(delay)
+            delay = min(delay * 1.5, 2.0)
+
+
+def _statements(sql: str) -> list[str]:
+    # Our .sql files hold `;`-terminated statements with no `;` or `--` inside string literals.
+    body = "\n".join(re.sub(r"--.*$", "", line) for line in sql.splitlines())
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply numbered migrations not yet recorded; each in its own transaction. Returns the applied names."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    )
+    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for f in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
+        version = int(f.name[:3])
+        if version in done:
+            continue
+        con.execute("BEGIN")
+        try:
+            for stmt in _statements(f.read_text(encoding="utf-8")):
+                con.execute(stmt)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, f.name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(f.name)
+    return applied
+
+
+def view_statements() -> list[str]:
+    """CREATE OR REPLACE VIEW statements for the analytics schema, in file order."""
+    stmts = ["CREATE SCHEMA IF NOT EXISTS analytics"]
+    for f in sorted(VIEWS_DIR.glob("*.sql")):
+        stmts.extend(_statements(f.read_text(encoding="utf-8")))
+    return stmts
+
+
+def arrow_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    return con.execute(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema  # table: code constant
+
+
+def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> int:
+    """Append rows through one Arrow table (never row by row). `table` is a code constant."""
+    if not rows:
+        return 0
+    schema = arrow_schema(con, table)
+    cols = {name: [r.get(name) for r in rows] for name in schema.names}
+    batch = pa.Table.from_pydict(cols, schema=schema)
+    con.register("_newsetl_batch", batch)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _newsetl_batch")
+    finally:
+        con.unregister("_newsetl_batch")
+    return len(rows)

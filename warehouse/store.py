@@ -1,0 +1,146 @@
+"""Write-audit-publish against DuckDB: read prior state, stage a run in its own file, publish atomically.
+
+The main database is opened read-write only for the short publish step (and read-only at start),
+so analysts' read-only sessions delay a run instead of failing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from warehouse.db import DATA_TABLES, HERE, _statements, append_rows, connect, migrate, view_statements
+
+PUBLISH_SQL = HERE / "publish.sql"
+
+
+@dataclass(slots=True)
+class PriorFile:
+    size: int
+    mtime_ns: int
+    file_hash: str
+    status: str
+
+
+@dataclass(slots=True)
+class PriorState:
+    files: dict[str, PriorFile] = field(default_factory=dict)
+    # (article_id, content_hash, minhash bytes, source_path) of published articles
+    signatures: list[tuple[str, str, bytes | None, str]] = field(default_factory=list)
+    history: pd.DataFrame | None = None  # language/source_domain of published articles, for drift checks
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    q = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?"
+    row = con.execute(q, [name]).fetchone()
+    return bool(row and row[0])
+
+
+def read_state(db: Path, timeout_s: float) -> PriorState:
+    """What earlier runs published: the input inventory and article signatures."""
+    state = PriorState()
+    if not db.exists():
+        return state
+    con = connect(db, read_only=True, timeout_s=timeout_s)
+    try:
+        if not _has_table(con, "files"):
+            return state
+        for path, size, mtime, fh, status in con.execute(
+            "SELECT source_path, size, mtime_ns, file_hash, status FROM files"
+        ).fetchall():
+            state.files[path] = PriorFile(size, mtime, fh, status)
+        state.signatures = [
+            (r[0], r[1], r[2], r[3])
+            for r in con.execute(
+                "SELECT s.article_id, s.content_hash, s.minhash, a.source_path "
+                "FROM article_signatures s JOIN articles a USING (article_id)"
+            ).fetchall()
+        ]
+        state.history = con.execute("SELECT language, source_domain FROM articles").df()
+    finally:
+        con.close()
+    return state
+
+
+class StagingArea:
+    """A run's staged rows in a DuckDB file of their own beside the warehouse (kept after a failed run)."""
+
+    def __init__(self, db: Path, run_id: str) -> None:
+        self.dir = staging_dir(db)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.dir / f"{run_id}.duckdb"
+        self.path.unlink(missing_ok=True)
+        self.con = duckdb.connect(str(self.path))
+        migrate(self.con)
+
+    def append(self, table: str, rows: list[dict[str, Any]]) -> int:
+        return append_rows(self.con, table, rows)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {t: self.con.execute(f"SELECT * FROM {t}").df() for t in DATA_TABLES}  # t: code constant
+
+    def delete_keys(self, table: str, column: str, keys: list[str]) -> None:
+        """Drop rows by key (row-level validation failures). table/column are code constants."""
+        if keys:
+            self.con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [keys])
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def staging_dir(db: Path) -> Path:
+    return db.parent / ".staging" / db.stem
+
+
+def publish(db: Path, staging: Path, timeout_s: float) -> None:
+    """Apply migrations, then publish the staging file and (re)create the views in one transaction."""
+    con = connect(db, timeout_s=timeout_s)
+    try:
+        migrate(con)
+        con.execute("ATTACH ? AS stg (READ_ONLY)", [str(staging)])
+        con.execute("BEGIN")
+        try:
+            for stmt in _statements(PUBLISH_SQL.read_text(encoding="utf-8")):
+                con.execute(stmt)
+            for stmt in view_statements():
+                con.execute(stmt)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.execute("DETACH stg")
+    finally:
+        con.close()
+
+
+def record_run(db: Path, run_row: dict[str, Any], timeout_s: float) -> None:
+    """Append a run row without publishing anything (failed validation or failed run)."""
+    con = connect(db, timeout_s=timeout_s)
+    try:
+        migrate(con)
+        append_rows(con, "runs", [run_row])
+    finally:
+        con.close()
+
+
+def cleanup_staging(db: Path, keep: Path | None = None) -> int:
+    """Remove staging files of earlier runs (failed or killed); called after a successful publish."""
+    removed = 0
+    d = staging_dir(db)
+    if not d.exists():
+        return 0
+    for f in d.iterdir():
+        if keep is not None and f.name.startswith(keep.name):
+            continue
+        f.unlink(missing_ok=True)
+        removed += 1
+    return removed
