@@ -78,8 +78,25 @@ def parse_file(data: bytes, source_path: str, name: str, limits: ParseLimits) ->
         return ParseResult(rejections=[Rejection(source_path, "empty", "file is empty or whitespace only")])
     if kind == "text":
         return _parse_text(data, source_path)
-    # Other kinds land with their readers.
-    return ParseResult(rejections=[Rejection(source_path, "unsupported_type", f"no reader yet for {kind}")])
+    if kind == "html":
+        from transforms.html import parse_html
+
+        return _one(parse_html(data, source_path), source_path)
+    if kind == "feed":
+        from transforms.feeds import parse_feed
+
+        articles, rejections = parse_feed(data, source_path)
+        return ParseResult(articles, rejections)
+    from transforms.jsonl import parse_jsonl
+
+    articles, rejections = parse_jsonl(data, source_path)
+    return ParseResult(articles, rejections)
+
+
+def _one(result: RawArticle | Rejection, source_path: str) -> ParseResult:
+    if isinstance(result, Rejection):
+        return ParseResult(rejections=[result])
+    return ParseResult(articles=[result])
 
 
 def _parse_text(data: bytes, source_path: str) -> ParseResult:
