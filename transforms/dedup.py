@@ -13,6 +13,7 @@ from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
 SHINGLE = 3
+SCHEME = "affine64"  # explicit: stored signatures must be read back with the scheme that made them
 _WORD = re.compile(r"\w+")
 
 
@@ -26,7 +27,7 @@ class DuplicateMatch:
 def signature(text: str) -> MinHash:
     """MinHash over word 3-shingles of the casefolded text."""
     words = _WORD.findall(text.casefold())
-    m = MinHash(num_perm=NUM_PERM)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     if len(words) < SHINGLE:
         shingles = [" ".join(words).encode("utf-8")]
     else:
@@ -40,7 +41,7 @@ def to_bytes(m: MinHash) -> bytes:
 
 
 def from_bytes(b: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(b, dtype=np.uint64).copy())
+    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(b, dtype=np.uint64).copy(), scheme=SCHEME)
 
 
 class DuplicateIndex:

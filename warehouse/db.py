@@ -88,7 +88,7 @@ def view_statements() -> list[str]:
 
 
 def arrow_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
-    return con.execute(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema  # table: code constant
+    return con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema  # table: code constant
 
 
 def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> int:
