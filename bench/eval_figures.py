@@ -1,0 +1,299 @@
+"""Evaluate `extract_figures` on the shared number gold files and print a report.
+
+Gold: ../shared/gold/numbers_recognizers_text_en.jsonl (Microsoft Recognizers-Text specs) and
+../shared/gold/numbers_quantulum3_en.jsonl (quantulum3 tests). A gold quantity is found when a predicted
+figure overlaps its span and has its value (a range matches by its start, or its midpoint for quantulum's
+"value ± uncertainty"); value+unit also needs the unit after normalising the gold's unit names to our codes.
+Qualifier accuracy is measured where the gold states one (interval bounds in the range models).
+
+Subsets: Recognizers models are scored one by one. The headline "recognizers core" is the number, percent,
+currency, dimension, temperature and age models minus cases the reference marks unsupported (exotic forms
+such as "three twenty firsts" or "75 USD million"); range models report qualifier accuracy; ordinal models
+have no figures to find, so they only count false figures on ordinals. Every set is split by a hash of the case
+id into a "tune" half (rules were tuned on it) and a "confirm" half (only checked).
+
+Usage: python bench/eval_figures.py [--errors N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from transforms.figures import extract_figures  # noqa: E402
+from transforms.records import Figure  # noqa: E402
+
+GOLD = ROOT.parent / "shared" / "gold"
+CORE_MODELS = {"NumberModel", "PercentModel", "CurrencyModel", "DimensionModel", "TemperatureModel", "AgeModel"}
+RANGE_MODELS = {"NumberRangeModel", "NumberRangeModelExperimentalMode"}
+ORDINAL_MODELS = {"OrdinalModel", "OrdinalModelSuppressExtendedTypes"}
+
+# Gold unit names (lower-cased) -> our codes. None = plain number.
+UNIT_MAP: dict[str, str | None] = {
+    "dimensionless": None, "": None, "dollar": "USD", "united states dollar": "USD", "euro": "EUR", "pound": "GBP",
+    "british pound": "GBP", "pound sterling": "GBP", "chinese yuan": "CNY", "japanese yen": "JPY",
+    "canadian dollar": "CAD", "australian dollar": "AUD", "new zealand dollar": "NZD", "hong kong dollar": "HKD",
+    "cent": "USD_cent", "pence": "GBP_pence", "penny": "GBP_pence", "franc": "CHF", "swiss franc": "CHF",
+    "rupee": "INR", "turkish lira": "TRY", "mexican peso": "MXN", "bitcoin": "BTC", "c": "celsius",
+    "f": "fahrenheit", "degree": "degree", "degree celsius": "celsius", "degree fahrenheit": "fahrenheit",
+    "kelvin": "kelvin", "year": "year", "age": "year", "month": "month", "week": "week", "day": "day",
+    "hour": "hour", "minute": "minute", "second": "second", "foot": "ft", "meter": "m", "metre": "m",
+    "kilometer": "km", "kilometre": "km", "mile": "mile", "inch": "inch", "gallon": "gallon", "ton": "tonne",
+    "metric ton": "tonne", "tonne": "tonne", "kilogram": "kg", "microgram": "microgram", "milligram": "mg",
+    "gram": "g", "millimeter": "mm", "millimetre": "mm", "decimeter": "dm", "picometer": "pm", "picometre": "pm",
+    "nanometre": "nm", "nanometer": "nm", "square meter": "m2", "square metre": "m2", "square kilometer": "km2",
+    "square kilometre": "km2", "square mile": "mile2", "kilometer per hour": "km/h", "kilometre per hour": "km/h",
+    "mile per hour": "mph", "barrel": "barrel", "ounce": "oz", "acre": "acre", "cubic foot": "ft3",
+    "cubic kilometre": "km3", "cubic centimetre": "cm3", "megabyte": "MB", "megabit": "Mbit", "bit": "bit",
+    "byte": "byte", "gigahertz": "GHz", "watt": "W", "pound-mass": "lb", "percentage": "percent",
+    "percent": "percent", "litre": "litre", "liter": "litre", "milliliter": "ml", "centilitre": "cl",
+    "tablespoon": "tablespoon", "cup": "cup", "teaspoon": "teaspoon", "megawatt hour": "MWh", "watt hour": "Wh",
+    "exabyte": "EB", "kibibyte": "KB", "ton per day": "tonne/day", "electronvolt": "eV", "teraelectronvolt": "TeV",
+}
+
+
+@dataclass
+class GoldQ:
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    qualifier: str | None = None  # only where the gold states it
+    range_end: float | None = None
+    midpoint: bool = False  # quantulum ranges: value is the midpoint
+
+
+@dataclass
+class Case:
+    source: str  # "recognizers" / "quantulum"
+    subset: str  # model name or "quantulum"
+    cid: str
+    text: str
+    gold: list[GoldQ] = field(default_factory=list)
+    ordinal_spans: list[tuple[int, int]] = field(default_factory=list)
+    supported: bool = True
+
+    @property
+    def half(self) -> str:
+        return "tune" if int(hashlib.md5(self.cid.encode()).hexdigest(), 16) % 2 == 0 else "confirm"
+
+
+def _norm_unit(name: str | None) -> str | None:
+    if name is None:
+        return None
+    key = name.strip().lower()
+    return UNIT_MAP.get(key, key)
+
+
+def _interval(s: str) -> tuple[float | None, float | None, str]:
+    """'[20,30]' -> (20, 30, '='), '(20,)' -> (20, None, '>'), '(,700]' -> (None, 700, '<=')."""
+    lo_s, hi_s = s[1:-1].split(",")
+    lo = float(lo_s) if lo_s.strip() else None
+    hi = float(hi_s) if hi_s.strip() else None
+    if lo is not None and hi is None:
+        return lo, None, ">" if s[0] == "(" else ">="
+    if lo is None and hi is not None:
+        return hi, None, "<" if s[-1] == ")" else "<="
+    return lo, hi if hi != lo else None, "="
+
+
+def load_cases() -> list[Case]:
+    cases: list[Case] = []
+    for line in (GOLD / "numbers_recognizers_text_en.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        model = r["model"].split("/")[-1].removesuffix(".json")
+        case = Case("recognizers", model, r["id"], r["text"],
+                    supported=r["not_supported"] is None and r["not_supported_by_design"] is None)
+        for q in r["quantities"]:
+            res = q["resolution"]
+            if model in ORDINAL_MODELS or q["type"].startswith("ordinal"):
+                case.ordinal_spans.append((q["start"], q["end"]))
+                continue
+            val = res.get("value")
+            if val in (None, "null"):
+                continue  # a unit word alone ("convert to fahrenheit"): not a figure
+            if q["type"] == "numberrange":
+                lo, hi, qual = _interval(val)
+                if lo is None:
+                    continue
+                case.gold.append(GoldQ(q["start"], q["end"], lo, None, qual, hi))
+                continue
+            unit: str | None
+            if q["type"] == "percentage":
+                unit, v = "percent", float(val.rstrip("%"))
+            else:
+                v = float(val)
+                unit = res.get("isoCurrency") or _norm_unit(res.get("unit"))
+            case.gold.append(GoldQ(q["start"], q["end"], v, unit))
+        cases.append(case)
+    for line in (GOLD / "numbers_quantulum3_en.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        case = Case("quantulum", "quantulum", r["id"], r["text"])
+        cursor = 0
+        for q in r["quantities"]:
+            st = r["text"].find(q["surface"], cursor)
+            if st < 0:
+                st = r["text"].find(q["surface"])
+            if st < 0:
+                continue
+            cursor = st + len(q["surface"])
+            case.gold.append(GoldQ(st, st + len(q["surface"]), float(q["value"]), _norm_unit(q["unit"]),
+                                   midpoint=bool(q.get("uncertainty"))))
+        cases.append(case)
+    return cases
+
+
+def _value_ok(g: GoldQ, f: Figure) -> bool:
+    def close(a: float, b: float) -> bool:
+        return abs(a - b) <= 1e-6 * max(1.0, abs(a)) or (abs(b) > 0 and abs(a / b - 1) < 1e-3)
+
+    if close(g.value, f.value):
+        return True
+    if g.midpoint and f.range_end is not None:
+        return close(g.value, (f.value + f.range_end) / 2)
+    return False
+
+
+@dataclass
+class Tally:
+    gold: int = 0
+    pred: int = 0
+    tp_value: int = 0
+    tp_unit: int = 0
+    qual_total: int = 0
+    qual_right: int = 0
+    ordinal_fp: int = 0
+    ordinal_total: int = 0
+
+    def add(self, o: Tally) -> None:
+        for k in vars(self):
+            setattr(self, k, getattr(self, k) + getattr(o, k))
+
+    @staticmethod
+    def _f1(tp: int, pred: int, gold: int) -> float:
+        p = tp / pred if pred else 1.0
+        r = tp / gold if gold else 1.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def value_f1(self) -> float:
+        return self._f1(self.tp_value, self.pred, self.gold)
+
+    @property
+    def unit_f1(self) -> float:
+        return self._f1(self.tp_unit, self.pred, self.gold)
+
+    @property
+    def qualifier_acc(self) -> float | None:
+        return self.qual_right / self.qual_total if self.qual_total else None
+
+
+def score_case(case: Case, errors: list[str] | None = None) -> Tally:
+    figs = extract_figures(case.text)
+    t = Tally(gold=len(case.gold), pred=len(figs))
+    used: set[int] = set()
+    for g in case.gold:
+        hit = None
+        for i, f in enumerate(figs):
+            if i not in used and f.start < g.end and g.start < f.end and _value_ok(g, f):
+                hit = i
+                break
+        if hit is None:
+            if errors is not None:
+                errors.append(f"{case.half} MISS {case.subset} {case.text[:90]!r} gold={case.text[g.start:g.end]!r} {g.value} {g.unit}")
+            continue
+        used.add(hit)
+        f = figs[hit]
+        t.tp_value += 1
+        if f.unit == g.unit:
+            t.tp_unit += 1
+        elif errors is not None:
+            errors.append(f"{case.half} UNIT {case.subset} {f.surface!r} ours={f.unit} gold={g.unit}")
+        if g.qualifier is not None:
+            t.qual_total += 1
+            t.qual_right += f.qualifier == g.qualifier
+    if errors is not None:
+        for i, f in enumerate(figs):
+            if i not in used:
+                errors.append(f"{case.half} EXTRA {case.subset} {case.text[:90]!r} ours={f.surface!r} {f.value} {f.unit}")
+    for s, e in case.ordinal_spans:
+        t.ordinal_total += 1
+        t.ordinal_fp += any(f.start < e and s < f.end for f in figs)
+    return t
+
+
+def evaluate(errors: list[str] | None = None) -> dict[str, dict[str, Tally]]:
+    """Tallies per group ('recognizers core', 'quantulum', each model ...) and half ('tune', 'confirm', 'all')."""
+    out: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    for case in load_cases():
+        t = score_case(case, errors)
+        groups = [f"model {case.subset}{'' if case.supported else ' (unsupported)'}"]
+        if case.source == "quantulum":
+            groups.append("quantulum")
+        elif case.subset in CORE_MODELS and case.supported:
+            groups.append("recognizers core")
+        if case.subset in RANGE_MODELS:
+            groups.append("recognizers ranges")
+        if case.subset in ORDINAL_MODELS:
+            groups.append("recognizers ordinals")
+        if groups[-1] in ("quantulum", "recognizers core"):
+            groups.append("headline (core + quantulum)")
+        for g in groups:
+            for half in (case.half, "all"):
+                out[g][half].add(t)
+    return out
+
+
+def metrics(results: dict[str, dict[str, Tally]]) -> dict[str, float]:
+    """The numbers the floors in tests/eval_floors/figures.json guard."""
+    m: dict[str, float] = {}
+    for group in ("headline (core + quantulum)", "recognizers core", "quantulum"):
+        t = results[group]["all"]
+        key = group.split(" (")[0].replace(" ", "_")
+        m[f"{key}.value_f1"] = round(t.value_f1, 4)
+        m[f"{key}.value_unit_f1"] = round(t.unit_f1, 4)
+    q = results["recognizers ranges"]["all"].qualifier_acc
+    m["ranges.qualifier_acc"] = round(q or 0.0, 4)
+    o = results["recognizers ordinals"]["all"]
+    m["ordinals.false_figure_rate"] = round(o.ordinal_fp / o.ordinal_total if o.ordinal_total else 0.0, 4)
+    return m
+
+
+def report(results: dict[str, dict[str, Tally]]) -> str:
+    lines = [f"{'group':48} {'half':8} {'gold':>5} {'pred':>5} {'valF1':>6} {'v+uF1':>6} {'qual':>6} {'ordFP':>6}"]
+    order = ["headline (core + quantulum)", "recognizers core", "quantulum", "recognizers ranges", "recognizers ordinals"]
+    for g in order + sorted(k for k in results if k not in order):
+        for half in ("tune", "confirm", "all"):
+            t = results[g][half]
+            q = t.qualifier_acc
+            ordfp = f"{t.ordinal_fp}/{t.ordinal_total}" if t.ordinal_total else ""
+            lines.append(f"{g:48} {half:8} {t.gold:5d} {t.pred:5d} {t.value_f1:6.3f} {t.unit_f1:6.3f} "
+                         f"{'' if q is None else f'{q:.3f}':>6} {ordfp:>6}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--errors", type=int, default=0, help="print up to N errors")
+    ap.add_argument("--grep", default="", help="only errors matching this regex")
+    args = ap.parse_args()
+    errors: list[str] | None = [] if args.errors else None
+    res = evaluate(errors)
+    print(report(res))
+    print(json.dumps(metrics(res), indent=1))
+    if errors:
+        shown = [e for e in errors if re.search(args.grep, e)][: args.errors]
+        print("\n".join(shown))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,641 @@
+"""Figures: the numbers in a news text with value, unit, counted object, qualifier, direction and category.
+
+Pure Python token patterns (no parser) so extraction costs a few percent of the NER stage. One regex finds
+number candidates (digits or spelled-out words); each candidate is then grown outwards: currency before it,
+scale ("3.5 million", "$2bn"), range ("252 to 287 miles"), unit, age ("45-year-old"), object ("civilians"),
+qualifier ("over" -> ">") and direction ("fell 3%" -> "down"). Candidates that are not figures (years,
+dates, times, ordinals, phone numbers, identifiers like "5G" or "Section 427", page and list numbers) are
+dropped. Categories and units are documented in the README (section "Figures").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from transforms.numbers import DENOMINATORS, NUMBER_WORDS, ONES, SCALE_ABBR, SCALES, TENS, parse_digits, words_value
+from transforms.records import Figure
+from transforms.units import KIND_CATEGORY, UnitMatch, currency_prefix, match_unit
+
+# ---------------------------------------------------------------------------------------------- lexicons
+
+QUALIFIERS_BEFORE: dict[str, str] = {
+    "more than": ">", "over": ">", "above": ">", "in excess of": ">", "exceeding": ">", "greater than": ">",
+    "upwards of": ">", "just over": ">", "well over": ">", "higher than": ">", "larger than": ">",
+    "bigger than": ">", "better than": ">", "north of": ">", "beyond": ">",
+    "less than": "<", "fewer than": "<", "under": "<", "below": "<", "up to": "<", "just under": "<",
+    "lower than": "<", "smaller than": "<", "shy of": "<", "just short of": "<", "short of": "<",
+    "at least": ">=", "no fewer than": ">=", "no less than": ">=", "a minimum of": ">=", "not less than": ">=",
+    "more than or equal to": ">=", "greater than or equal to": ">=", "as many as": "<=", "as much as": "<=",
+    "at most": "<=", "no more than": "<=", "a maximum of": "<=", "not more than": "<=", "less than or equal to": "<=",
+    "about": "~", "around": "~", "approximately": "~", "approx": "~", "roughly": "~", "nearly": "~",
+    "almost": "~", "some": "~", "an estimated": "~", "estimated": "~", "close to": "~", "circa": "~",
+    "an approximate": "~", "just about": "~", "more or less": "~", "somewhere around": "~",
+    "equal to": "=", "exactly": "=", "precisely": "=", "equals": "=",
+}
+_QUAL_MAX_WORDS = max(len(k.split()) for k in QUALIFIERS_BEFORE)
+QUALIFIERS_AFTER: dict[str, str] = {"or more": ">=", "or over": ">=", "or above": ">=", "plus": ">=",
+                                    "or less": "<=", "or fewer": "<=", "or under": "<=", "or so": "~"}
+
+UP_WORDS = {
+    "rose", "rise", "rises", "rising", "risen", "increased", "increase", "increases", "increasing", "grew", "grow",
+    "grows", "growing", "grown", "jumped", "jump", "jumps", "climbed", "climb", "climbs", "gained", "gain", "gains",
+    "soared", "soar", "surged", "surge", "up", "higher", "boosted", "raised", "raise", "hiked", "rebounded",
+    "advanced", "added", "rallied", "doubled", "expanded",
+}
+DOWN_WORDS = {
+    "fell", "fall", "falls", "falling", "fallen", "dropped", "drop", "drops", "declined", "decline", "declines",
+    "decreased", "decrease", "down", "lower", "slid", "slide", "slipped", "slip", "lost", "lose", "loses", "shrank",
+    "shrunk", "shrink", "plunged", "plunge", "plummeted", "tumbled", "slumped", "cut", "cuts", "reduced", "eased",
+    "dipped", "dip", "contracted", "sank", "sunk", "retreated", "halved",
+}
+# Event categories in the spirit of GDELT's counts, keyed by the words found around the number.
+CATEGORY_WORDS: dict[str, str] = {}
+for _cat, _words in {
+    "killed": "killed killing kill kills dead died die dies dying death deaths fatalities fatality fatally "
+              "bodies corpses massacred slain murdered executed perished drowned lives toll",
+    "wounded": "wounded wounding injured injuring injuries injury hurt hospitalised hospitalized maimed",
+    "arrested": "arrested arrest arrests arresting detained detaining detention detainees jailed imprisoned "
+                "custody apprehended",
+    "kidnapped": "kidnapped kidnapping kidnappings abducted abducting abduction abductions hostage hostages",
+    "displaced": "displaced displacing fled fleeing flee refugees homeless uprooted",
+    "evacuated": "evacuated evacuating evacuation evacuate evacuees",
+    "affected": "affected",
+    "protesters": "protesters protestors demonstrators marchers protested rallied marched protest protests",
+}.items():
+    for _w in _words.split():
+        CATEGORY_WORDS[_w] = _cat
+# Page, list and identifier words: "page 5", "Section 427" (lower-cased), "No. 10".
+LIST_WORDS = {
+    "page", "pages", "p", "pp", "no", "nos", "number", "section", "article", "chapter", "paragraph", "para",
+    "clause", "item", "room", "flight", "route", "platform", "gate", "level", "version", "episode", "season",
+    "series", "vol", "volume", "issue", "part", "phase", "step", "figure", "fig", "table", "line", "rule",
+    "grade", "exit", "junction", "bus", "channel", "division", "category", "class", "model", "type", "size",
+    "top", "track", "row", "seat", "stage", "round", "game", "match", "week", "day", "act", "scene", "verse",
+    "psalm", "amendment", "resolution", "apartment", "suite", "floor", "unit", "block", "box", "box",
+    "no.", "tier", "band", "number-one", "pg", "highway", "interstate", "road", "street", "avenue", "lot",
+}
+MONTHS = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+}
+# Capitalised words that may precede a number without making it an identifier ("About 40", "The 12").
+CAP_OK = {
+    "the", "a", "an", "about", "around", "over", "some", "nearly", "almost", "only", "just", "all", "and", "but",
+    "with", "of", "in", "by", "to", "at", "from", "for", "on", "up", "more", "fewer", "less", "under", "below",
+    "above", "roughly", "approximately", "another", "those", "these", "its", "his", "her", "their", "our", "my",
+    "your", "every", "each", "total", "including", "another", "than", "between", "another", "at", "least",
+    "estimated", "exactly", "both", "almost", "while", "after", "before", "since", "when", "as", "or", "if",
+    "another", "many", "another", "there", "were", "was", "are", "is", "that", "which", "who", "whose", "where",
+    "i", "we", "they", "he", "she", "it", "you", "killing", "leaving", "injuring", "another", "some", "additional",
+    "nearly", "extra", "another", "further", "once", "already", "still", "also", "even", "another", "another",
+}
+# Words that end the counted noun phrase ("1,380 civilians dead" -> "civilians").
+OBJECT_STOP = {
+    "the", "a", "an", "and", "or", "but", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "than",
+    "that", "which", "who", "whom", "whose", "this", "these", "those", "is", "are", "was", "were", "be", "been",
+    "being", "have", "has", "had", "will", "would", "could", "should", "may", "might", "must", "can", "do", "does",
+    "did", "said", "say", "says", "not", "no", "it", "its", "they", "their", "them", "he", "she", "his", "her",
+    "we", "our", "you", "i", "there", "here", "when", "while", "where", "after", "before", "since", "during",
+    "into", "over", "under", "about", "around", "per", "each", "ago", "last", "next", "earlier", "later", "more",
+    "less", "fewer", "than", "so", "if", "because", "up", "down", "out", "off", "only", "just", "also", "now",
+    "then", "still", "yet", "all", "both", "either", "between", "against", "across", "through", "among",
+    "including", "such", "other", "another", "old", "year-old", "times", "time", "point", "points", "or",
+    "percent", "dollars", "away", "apiece", "each", "respectively", "alone", "total", "overall", "instead",
+    "dead", "injured", "wounded", "missing", "left", "million", "billion", "thousand", "hundred", "trillion",
+}
+# Event nouns can be the counted thing ("5,000 protesters", "50 hostages"); verbs and adjectives cannot.
+OBJECT_NOUNS = {"protesters", "protestors", "demonstrators", "marchers", "refugees", "hostages", "detainees",
+                "bodies", "corpses", "evacuees", "fatalities", "deaths", "injuries", "arrests", "lives"}
+OBJECT_STOP |= (set(CATEGORY_WORDS) - OBJECT_NOUNS) | UP_WORDS | DOWN_WORDS
+DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these", "those"}
+SENT_ABBREV = {
+    "mr", "mrs", "ms", "dr", "st", "no", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "prof", "inc",
+    "co", "corp", "ltd", "jr", "sr", "vs", "etc", "mt", "ft", "rev", "fig", "approx", "est", "u.s", "u.k", "a.m",
+    "p.m", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
+}
+
+# ------------------------------------------------------------------------------------------------ regexes
+
+_WORD_ALT = "|".join(sorted(set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen", "half"}, key=len, reverse=True))
+_DENOM_ALT = "|".join(sorted(DENOMINATORS, key=len, reverse=True))
+CANDIDATE = re.compile(
+    r"(?P<num>(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+))"
+    r"|(?P<words>\b(?i:(?:" + _WORD_ALT + r")|an?\s+(?:hundred|thousand|million|billion|trillion|dozen|"
+    + _DENOM_ALT + r"))\b)"
+)
+_WORD_TOKEN = re.compile(r"(\s+and\s+(?=an?\s+(?:half|quarter|third)|[a-z])|[ -])?([A-Za-z]+)")
+_DIGIT_SCALE = re.compile(r"\s?(thousand|million|billion|trillion)\b|(mn|mln|MM|bln|bn|tn|trn|k|K|m|M|b|B)(?![A-Za-z])", re.I)
+_FRACTION = re.compile(r"/(\d{1,3})(?![\d/])")
+_MIXED_FRACTION = re.compile(r" (\d)/(\d{1,2})(?![\d/])")
+_TIME_AFTER = re.compile(r"(?::\d\d|\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|CET|UTC|o'clock|hrs)(?![A-Za-z]))", re.I)
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th|s)(?![A-Za-z])|'s")
+_PHONE = re.compile(r"\+?\(?\d{2,5}\)?(?:[ -]\d{3,4}){1,3}(?!\d)")
+_AGE_AFTER = re.compile(r"[ -](year|month|week|day)s?[ -]old\b|[ -](years?|months?) of age\b", re.I)
+_RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
+_PREV_TOKENS = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’.-]*|[!?;:()\"\n]|\.(?=\s|$)")
+_NEXT_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
+_SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n")
+
+
+class _Num:
+    """One parsed number: value and the span of its digits or words (sign and scale included)."""
+
+    __slots__ = ("value", "start", "end", "spelled", "plain_int", "scaled", "digits")
+
+    def __init__(self, value: float, start: int, end: int, spelled: bool, digits: str = "") -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+        self.spelled = spelled
+        self.digits = digits
+        self.plain_int = not spelled and digits.isdigit()
+        self.scaled = False
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def _prev_words(text: str, pos: int, k: int) -> list[tuple[str, int]]:
+    """Up to k words before pos, nearest first, as (word, start); stops at sentence punctuation."""
+    chunk_start = max(0, pos - 70)
+    toks = _PREV_TOKENS.findall(text, chunk_start, pos)
+    out: list[tuple[str, int]] = []
+    # Recover offsets by walking the regex again (findall gives none); cheap on 70 characters.
+    spans = [(m.group(0), m.start()) for m in _PREV_TOKENS.finditer(text, chunk_start, pos)]
+    del toks
+    if spans and chunk_start > 0 and spans[0][1] == chunk_start:
+        spans = spans[1:]  # likely a cut word
+    for tok, st in reversed(spans):
+        if not tok[0].isalpha():
+            break
+        out.append((tok, st))
+        if len(out) >= k:
+            break
+    return out
+
+
+def _is_sentence_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\"'“‘(":
+        i -= 1
+    return i < 0 or text[i] in ".!?\n:;"
+
+
+def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
+    """The number at a CANDIDATE match, with spelled words, fractions and scale absorbed."""
+    if m.group("num") is not None:
+        s = m.group("num")
+        num = _Num(parse_digits(s), m.start(), m.end(), False, s)
+        # "2 1/2", "1/40"
+        fm = _FRACTION.match(text, num.end)
+        if fm and num.plain_int and int(fm.group(1)) > 0 and not re.match(r"\d", text[num.start - 1 : num.start]):
+            if num.start > 0 and text[num.start - 1] == "/":
+                return None
+            num.value = num.value / int(fm.group(1))
+            num.end = fm.end()
+            num.plain_int = False
+            return num
+        mm = _MIXED_FRACTION.match(text, num.end)
+        if mm and num.plain_int and int(mm.group(2)) > int(mm.group(1)):
+            num.value += int(mm.group(1)) / int(mm.group(2))
+            num.end = mm.end()
+            num.plain_int = False
+        return num
+    # Spelled-out number: grow word by word while the words still form one number.
+    start = m.start()
+    first = m.group("words")
+    words = first.lower().split()
+    end = m.end()
+    pos = end
+    while True:
+        wm = _WORD_TOKEN.match(text, pos)
+        if not wm:
+            break
+        sep, w = wm.group(1), wm.group(2).lower()
+        if sep is None and pos != end:
+            break
+        if sep is None:
+            break
+        is_and = sep.strip() == "and"
+        if w in ("a", "an"):
+            nxt = _WORD_TOKEN.match(text, wm.end())
+            if not (is_and and nxt and nxt.group(2).lower() in DENOMINATORS):
+                break
+            words += ["and", w, nxt.group(2).lower()]
+            pos = end = nxt.end()
+            continue
+        if w in DENOMINATORS:
+            if words[-1] not in ONES and words[-1] not in TENS and words[-1] not in ("a", "an"):
+                break
+        elif w not in NUMBER_WORDS:
+            break
+        if is_and and words[-1] not in ("hundred", "thousand", "million", "billion", "trillion"):
+            break
+        if w in ONES and (words[-1] in ONES or words[-1] in DENOMINATORS):
+            break  # "one two" is two numbers
+        if is_and:
+            words.append("and")
+        words.append(w)
+        pos = end = wm.end()
+    if words[-1] in ("a", "an"):
+        return None
+    value = words_value(words)
+    if value is None:
+        return None
+    last = words[-1]
+    if last in DENOMINATORS:
+        # A fraction must quantify: "half of", "a third of", "two-thirds" (plural). "first half" is not one.
+        following = text[end : end + 4].lower()
+        has_num = any(w in ONES or w in TENS or w in ("a", "an") for w in words[:-1])
+        if last in ("half",) and len(words) == 1:
+            if not re.match(r" (?:of|the|a|an)\b", following + " "):
+                return None
+        elif not has_num:
+            return None
+        elif not (last.endswith("s") or following.startswith(" of") or "and" in words):
+            return None
+    return _Num(value, start, end, True)
+
+
+def _apply_scale(text: str, num: _Num, currency: bool) -> None:
+    """Absorb "million", "bn", "m" after a number. Lower-case m/b mean million/billion only after a currency."""
+    if num.scaled:
+        return
+    sm = _DIGIT_SCALE.match(text, num.end)
+    if not sm:
+        return
+    if sm.group(1):
+        if num.spelled and num.value >= 1000:
+            return
+        num.value *= SCALES[sm.group(1).lower()]
+    else:
+        if num.spelled:
+            return
+        abbr = sm.group(2)
+        if abbr in ("m", "b") and not currency:
+            return
+        if abbr in ("B",) and not currency:
+            return
+        num.value *= SCALE_ABBR.get(abbr, SCALE_ABBR.get(abbr.lower(), 1.0))
+    num.end = sm.end()
+    num.scaled = True
+    num.plain_int = False
+
+
+def _qualifier_before(text: str, pos: int) -> tuple[str, int] | None:
+    prev = _prev_words(text, pos, _QUAL_MAX_WORDS)
+    for k in range(len(prev), 0, -1):
+        key = " ".join(w.lower().rstrip(".") for w, _ in reversed(prev[:k]))
+        if key in QUALIFIERS_BEFORE:
+            return QUALIFIERS_BEFORE[key], prev[k - 1][1]
+    return None
+
+
+def _sentence_starts(text: str) -> list[int]:
+    starts = [0]
+    for m in _SENT_END.finditer(text):
+        if text[m.start()] == ".":
+            wm = re.search(r"([A-Za-z.]+)$", text[max(0, m.start() - 12) : m.start()])
+            if wm:
+                w = wm.group(1).lower().rstrip(".")
+                if w in SENT_ABBREV or len(w) == 1:
+                    continue
+        starts.append(m.end())
+    return starts
+
+
+def _next_words(text: str, pos: int, k: int, limit: int | None = None) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    lim = limit if limit is not None else min(len(text), pos + 80)
+    while len(out) < k:
+        wm = _NEXT_WORD.match(text, pos, lim)
+        if not wm:
+            break
+        gap = text[pos : wm.start(1)]
+        if any(c in gap for c in ".!?;:\n"):
+            break
+        out.append((wm.group(1), wm.start(1), wm.end(1)))
+        pos = wm.end()
+        # A comma ends the phrase for object purposes but category words may follow; callers decide.
+        if pos < lim and text[pos] in ",":
+            out.append((",", pos, pos + 1))
+            pos += 1
+    return out
+
+
+def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str, int] | None:
+    """The counted noun phrase after a number (and unit): '1,380 civilians dead' -> 'civilians'."""
+    words = _next_words(text, pos, 6)
+    i = 0
+    if measured or (words and words[0][0].lower() == "of"):
+        # "3,000 tonnes of rice", "$2bn in aid", "7.4% of the workforce"
+        if not words or words[0][0].lower() not in ("of", "in") or (words[0][0].lower() == "in" and not money):
+            return None
+        if words[0][1] != pos + 1:
+            return None
+        i = 1
+    while i < len(words) and words[i][0].lower() in DETERMINERS:
+        i += 1
+    taken: list[tuple[str, int, int]] = []
+    while i < len(words) and len(taken) < 3:
+        w, st, en = words[i]
+        lw = w.lower()
+        if w == "," or lw in OBJECT_STOP or lw in MONTHS:
+            break
+        if (lw.endswith("ed") or lw.endswith("ing")) and lw not in ("armed", "building", "buildings"):
+            break
+        if lw.endswith("ly"):
+            break
+        taken.append(words[i])
+        i += 1
+    if not taken:
+        return None
+    return text[taken[0][1] : taken[-1][2]], taken[-1][2]
+
+
+def _category_near(text: str, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
+    """Event category from the nearest event word within a few words of the figure, same sentence."""
+    best: tuple[float, str] | None = None
+    for dist, (w, st) in enumerate(_prev_words(text, start, 5)):
+        if st < sent_start:
+            break
+        cat = CATEGORY_WORDS.get(w.lower())
+        if cat:
+            best = (dist + 1.5, cat)
+            break
+    for dist, (w, _st, _en) in enumerate(_next_words(text, end, 6, sent_end)):
+        cat = CATEGORY_WORDS.get(w.lower())
+        if cat:
+            if best is None or dist + 1 < best[0]:
+                best = (dist + 1, cat)
+            break
+    return best[1] if best else None
+
+
+# --------------------------------------------------------------------------------------------------- main
+
+
+def _not_a_figure(text: str, num: _Num) -> int | None:
+    """If the number is a year, date, time, ordinal, phone number or identifier, the offset to resume at."""
+    s, e = num.start, num.end
+    before = text[s - 1] if s > 0 else " "
+    after = text[e] if e < len(text) else " "
+    if num.spelled:
+        return None
+    # Identifiers: letters against the number ("COVID-19", "F-16", "G8", "MP3"), or IP/version parts.
+    if before.isalpha() or before in "#/\\_@" or (before == "-" and s > 1 and text[s - 2].isalnum() and not text[s - 2].isdigit()):
+        return e
+    if before == ":" or (before == "." and s > 1 and text[s - 2].isdigit()):
+        return e
+    if _TIME_AFTER.match(text, e):
+        return e
+    if after.isalpha() or after == "'":
+        om = _ORDINAL_AFTER.match(text, e)
+        if om:
+            return om.end()
+    if after == "/" or (after in ".-" and re.match(r"[.-]\d{1,2}[.-]\d", text[e : e + 5])):
+        return e + 6  # dates like 12/03/2004, 12.03.2004
+    if num.plain_int:
+        pm = _PHONE.match(text, s - 1 if before == "+" else s)
+        if pm and (pm.group(0)[0] in "+(0" or pm.group(0).count(" ") + pm.group(0).count("-") >= 2
+                   or re.search(r"\b\d{3}-\d{4}$", pm.group(0))):
+            return pm.end()
+        if len(num.digits) > 1 and num.digits[0] == "0":
+            return e
+    return None
+
+
+def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
+    num = _parse_number(text, m)
+    if num is None:
+        return None, m.end()
+    skip = _not_a_figure(text, num)
+    if skip is not None:
+        return None, skip
+    span_start = num.start
+    # Sign: "-5", "−20C", "minus 5" (not the hyphen of a range or compound).
+    if not num.spelled and num.start > 0 and text[num.start - 1] in "-−" and (
+        num.start == 1 or text[num.start - 2] in " (\n"
+    ):
+        num.value = -num.value
+        span_start = num.start - 1
+    elif text[max(0, num.start - 6) : num.start].lower() == "minus ":
+        num.value = -num.value
+        span_start = num.start - 6
+    cur = currency_prefix(text, span_start)
+    currency_code = cur[0] if cur else None
+    if cur:
+        span_start = cur[1]
+    _apply_scale(text, num, currency_code is not None)
+    value = num.value
+    end = num.end
+
+    # Range: "252 to 287 miles", "10-15%", "between 20 and 30", "$2bn to $3bn", "8- to 16-meter".
+    range_end: float | None = None
+    unit = match_unit(text, end)
+    if unit and unit.kind == "currency" and currency_code:
+        unit = None  # "$5 USD": the prefix already says it
+    unit_first = unit
+    rc = _RANGE_CONN.match(text, unit.end if unit else end)
+    if rc is None and not unit:
+        rc = re.compile(r"-\s+to\s+").match(text, end)
+    if rc is not None:
+        conn = rc.group(0).strip()
+        prev = _prev_words(text, span_start, 2)
+        prev_l = [w.lower() for w, _ in prev]
+        ok = True
+        if conn == "and":
+            ok = bool(prev_l) and prev_l[0] == "between"
+        elif conn == "to" and len(prev_l) >= 2 and prev_l[0] == "from" and (prev_l[1] in UP_WORDS or prev_l[1] in DOWN_WORDS):
+            ok = False
+        if ok:
+            m2 = CANDIDATE.match(text, rc.end() + (len(text[rc.end():]) - len(text[rc.end():].lstrip("$£€¥₹ "))))
+            if m2:
+                n2 = _parse_number(text, m2)
+                if n2 is not None and _not_a_figure(text, n2) is None and n2.spelled == num.spelled:
+                    _apply_scale(text, n2, currency_code is not None)
+                    if not num.scaled and n2.scaled and n2.value / max(num.value, 1e-12) >= 1000:
+                        factor = n2.value / _Num_scale_base(text, n2)
+                        value *= factor
+                    unit2 = match_unit(text, n2.end)
+                    same_unit = unit_first is None or (unit2 is not None and unit2.code == unit_first.code)
+                    if n2.value > value and same_unit:
+                        range_end = n2.value
+                        end = n2.end
+                        unit = unit2 if unit2 else unit_first
+    if not num.scaled and unit is None and end < len(text) and (text[end].isalpha() or text[end] == "-" and end + 1 < len(text) and text[end + 1].isupper()):
+        return None, end  # "5G", "3D", "4x4": a name, not a figure
+    # Year: a bare four-digit integer in 1800-2100 with no currency, unit or qualifier ("in 2004").
+    qual = _qualifier_before(text, span_start)
+    if num.plain_int and len(num.digits) == 4 and 1800 <= num.value <= 2100 and not currency_code and not qual and (
+        unit is None or unit.kind == "duration"
+    ) and range_end is None:
+        return None, m.end()
+    if num.plain_int and range_end is None and unit is None and not currency_code:
+        # "2004-05", "1995-2030": year spans.
+        ym = re.match(r"[-–/](\d{2}|\d{4})\b", text[num.end : num.end + 6])
+        if ym and len(num.digits) == 4 and 1800 <= num.value <= 2100:
+            return None, num.end + ym.end()
+    # Dates: "May 4", "4 May", "4th of May".
+    prev = _prev_words(text, span_start, 2)
+    prev1 = prev[0][0] if prev else ""
+    nxt = _next_words(text, end, 2)
+    nxt1 = nxt[0][0] if nxt else ""
+    if not currency_code and unit is None and (
+        (prev1 in MONTHS and (num.value <= 31 or num.plain_int))
+        or (nxt1 in MONTHS and num.value <= 31)
+        or (nxt1 == "of" and len(nxt) > 1 and nxt[1][0] in MONTHS)
+    ):
+        return None, end
+    # Page, list and identifier numbers: "page 5", "No. 10", "Section 427", "Big 12".
+    if not currency_code and unit is None and not num.spelled and range_end is None and prev:
+        pw = prev1.lower().rstrip(".")
+        if pw in LIST_WORDS and not qual:
+            return None, end
+        if (
+            prev1[0].isupper()
+            and pw not in CAP_OK
+            and pw not in QUALIFIERS_BEFORE
+            and prev1 not in MONTHS
+            and pw not in CATEGORY_WORDS
+            and not _is_sentence_start(text, prev[0][1])
+            and text[prev[0][1] + len(prev1) : span_start].strip() == ""
+        ):
+            return None, end
+    # A bare "one" is a pronoun or article far more often than a figure.
+    if num.spelled and num.value == 1 and unit is None and not currency_code and not qual and not num.scaled:
+        return None, end
+
+    # Suffix qualifiers: "1,000+", "50 or more".
+    qualifier = "="
+    surf_start = span_start
+    if qual:
+        qualifier, surf_start = qual
+    if end < len(text) and text[end] == "+" and (end + 1 >= len(text) or not text[end + 1].isdigit()):
+        qualifier = ">="
+        end += 1
+    unit_end = unit.end if unit else end
+    if unit:
+        end = max(end, unit.end)
+    sq = re.match(r"[ -](or more|or over|or above|plus|or less|or fewer|or under|or so)\b", text[end : end + 12])
+    if sq:
+        qualifier = QUALIFIERS_AFTER[sq.group(1)]
+        end += sq.end()
+
+    # Units and categories.
+    code: str | None = currency_code
+    kind = "currency" if currency_code else (unit.kind if unit else None)
+    if unit and not currency_code:
+        code = unit.code
+        if unit.code == "GBP" and text[unit_end : unit_end + 3] in (" of", " ba") or (
+            unit.code == "GBP" and any(w.lower().startswith("weigh") for w, _ in _prev_words(text, surf_start, 3))
+        ):
+            code, kind = "lb", "mass"
+    category = KIND_CATEGORY.get(kind or "", "quantity") if kind else "count"
+    age = _AGE_AFTER.match(text, num.end if range_end is None else end) if kind in (None, "duration") else None
+    if age:
+        code = (age.group(1) or age.group(2)).lower().rstrip("s")
+        kind, category = "age", "age"
+        end = age.end()
+    elif kind in (None, "duration") and prev1.lower() in ("aged", "age", "ages"):
+        code, kind, category = code or "year", "age", "age"
+    elif kind == "age":
+        category = "age"
+    if kind is None and num.spelled and num.value < 1:
+        category = "fraction"
+
+    sent_starts = _sentence_starts_cached(text)
+    si = bisect.bisect_right(sent_starts, num.start) - 1
+    sent_start = sent_starts[si]
+    sent_end = sent_starts[si + 1] if si + 1 < len(sent_starts) else len(text)
+
+    obj = _object_after(text, end, kind not in (None, "age"), kind == "currency")
+    obj_text = obj[0] if obj else None
+    if obj and kind in (None, "age"):
+        end = obj[1]
+    if category == "count":
+        ev = _category_near(text, surf_start, end, sent_start, sent_end)
+        if ev:
+            category = ev
+            # Include an adjacent outcome word: "over 1,380 civilians dead".
+            nw = _NEXT_WORD.match(text, end)
+            if nw and nw.start(1) == end + 1 and CATEGORY_WORDS.get(nw.group(1).lower()) == ev:
+                end = nw.end(1)
+        elif obj_text and obj_text.split()[-1].lower() in CATEGORY_WORDS:
+            category = CATEGORY_WORDS[obj_text.split()[-1].lower()]
+
+    # Direction: "rose 3%", "fell by 2bn", "up 5%", "down to 7.4%".
+    direction: str | None = None
+    for w, _ in _prev_words(text, surf_start, 4):
+        lw = w.lower()
+        if lw in UP_WORDS:
+            direction = "up"
+            break
+        if lw in DOWN_WORDS:
+            direction = "down"
+            break
+        if lw not in ("by", "to", "from", "a", "an", "the", "some", "just", "nearly", "about", "around", "sharply",
+                      "further", "another", "more", "than", "over", "almost", "only", "at", "least", "roughly"):
+            break
+
+    sentence = text[sent_start:sent_end].strip()
+    fig = Figure(
+        value=float(value),
+        unit=code,
+        object=obj_text,
+        category=category,
+        qualifier=qualifier,
+        surface=text[surf_start:end],
+        start=surf_start,
+        end=end,
+        sentence=sentence,
+        range_end=float(range_end) if range_end is not None else None,
+        direction=direction,
+    )
+    return fig, max(end, num.end)
+
+
+def _Num_scale_base(text: str, n: _Num) -> float:
+    """Value of a scaled number without its scale ("3 million" -> 3), to carry the scale to a range start."""
+    sm = re.match(r"[\d.,]+", text[n.start : n.end])
+    if sm:
+        return parse_digits(sm.group(0).rstrip(".,")) or 1.0
+    v = words_value(text[n.start : n.end].lower().replace("-", " ").split()[:1])
+    return v or 1.0
+
+
+_SENT_CACHE: dict[int, tuple[str, list[int]]] = {}
+
+
+def _sentence_starts_cached(text: str) -> list[int]:
+    # One text is processed at a time; keep its sentence offsets while its figures are built.
+    hit = _SENT_CACHE.get(0)
+    if hit is not None and hit[0] is text:
+        return hit[1]
+    starts = _sentence_starts(text)
+    _SENT_CACHE[0] = (text, starts)
+    return starts
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """All figures in `text`, in order; offsets index `text` and surface == text[start:end]."""
+    figures: list[Figure] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = CANDIDATE.search(text, pos)
+        if m is None:
+            break
+        fig, nxt = _build(text, m)
+        if fig is not None:
+            if figures and fig.start < figures[-1].end:
+                # The qualifier or object of a neighbour overlaps; keep offsets disjoint.
+                fig.start = figures[-1].end
+                while fig.start < fig.end and text[fig.start] == " ":
+                    fig.start += 1
+                fig.surface = text[fig.start : fig.end]
+            figures.append(fig)
+        pos = max(nxt, m.end())
+    _SENT_CACHE.pop(0, None)
+    return figures

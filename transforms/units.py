@@ -1,0 +1,103 @@
+"""Unit lexicon and unit matching for figure extraction.
+
+The lexicon lives in `transforms/data/units.json` (surface form -> normalised code and kind) so it can grow
+without code changes. `match_unit` looks at the text right after a number; `currency_prefix` right before it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+_DATA = Path(__file__).with_name("data") / "units.json"
+
+# kind -> figure category; kinds not listed are physical quantities.
+KIND_CATEGORY = {"currency": "money", "percent": "percent", "duration": "duration", "age": "age"}
+# One-letter symbols are ambiguous with words and initials, so they only count when written against the
+# number ("5C", "20t", "50p"), never after a space.
+_ATTACHED_ONLY = {"C", "F", "K", "t", "l", "L", "g", "p", "m", "W", "°", "B", "b"}
+
+
+class UnitMatch(NamedTuple):
+    code: str
+    kind: str
+    end: int  # offset just after the unit in the text
+
+
+class _Lexicon(NamedTuple):
+    prefix: dict[str, str]
+    prefix_re: re.Pattern[str]
+    symbols: dict[str, tuple[str, str]]
+    symbol_re: re.Pattern[str]
+    words: dict[str, tuple[str, str]]
+    max_words: int
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    prefix: dict[str, str] = raw["currency_prefix"]
+    symbols = {k: (v[0], v[1]) for k, v in raw["symbols"].items()}
+    words = {k.lower(): (v[0], v[1]) for k, v in raw["words"].items()}
+    # Longest alternatives first so "US$" wins over "$" and "km/h" over "km".
+    alts = "|".join(re.escape(p) for p in sorted(prefix, key=len, reverse=True))
+    # A prefix must end just before the number (optionally one space: "$ 75.3 million", "Rs 500").
+    prefix_re = re.compile(r"(?:(?<![A-Za-z])(?:" + alts + r"))\s?$")
+    sym_alts = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
+    symbol_re = re.compile(r"(\s?)(" + sym_alts + r")(?![A-Za-z0-9²³])")
+    max_words = max(len(k.split()) for k in words)
+    return _Lexicon(prefix, prefix_re, symbols, symbol_re, words, max_words)
+
+
+def currency_prefix(text: str, start: int) -> tuple[str, int] | None:
+    """ISO code and start offset of a currency symbol or code written right before offset `start`."""
+    lex = lexicon()
+    window = text[max(0, start - 6) : start]
+    m = lex.prefix_re.search(window)
+    if not m:
+        return None
+    sym = m.group(0).rstrip()
+    return lex.prefix[sym], start - len(window) + m.start()
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*[A-Za-z.]|[A-Za-z]")
+
+
+def match_unit(text: str, pos: int) -> UnitMatch | None:
+    """The unit written at `pos` (right after a number or scale word), longest match first."""
+    lex = lexicon()
+    m = lex.symbol_re.match(text, pos)
+    if m and not (m.group(1) and m.group(2) in _ATTACHED_ONLY):
+        code, kind = lex.symbols[m.group(2)]
+        sym_match: UnitMatch | None = UnitMatch(code, kind, m.end())
+    else:
+        sym_match = None
+    # Word units: up to max_words words separated by single spaces (or one hyphen: "16-meter").
+    i = pos
+    if i < len(text) and text[i] in " -\u00a0":
+        i += 1
+    words: list[tuple[str, int]] = []
+    j = i
+    for _ in range(lex.max_words):
+        wm = _WORD.match(text, j)
+        if not wm:
+            break
+        words.append((wm.group(0).lower().rstrip("."), wm.end() - (1 if wm.group(0).endswith(".") else 0)))
+        j = wm.end()
+        if j < len(text) and text[j] == " ":
+            j += 1
+        else:
+            break
+    best: UnitMatch | None = None
+    for k in range(len(words), 0, -1):
+        key = " ".join(w for w, _ in words[:k])
+        hit = lex.words.get(key)
+        if hit:
+            best = UnitMatch(hit[0], hit[1], words[k - 1][1])
+            break
+    if sym_match and (best is None or sym_match.end >= best.end):
+        return sym_match
+    return best
