@@ -55,6 +55,7 @@ class Lexicon:
     group_words: frozenset[str]  # normalised nationality / religious / ethnic / political words
     person_titles: tuple[str, ...]  # longest first, so "Prime Minister" wins over "Minister"
     name_particles: frozenset[str]
+    org_words: frozenset[str]  # "ministry", "party", ...: a phrase with one of these is not a person name
 
 
 @functools.cache
@@ -70,6 +71,7 @@ def lexicon() -> Lexicon:
         group_words=frozenset(normalize_name(w) for w in raw["group_words"]),
         person_titles=tuple(sorted(raw["person_titles"], key=len, reverse=True)),
         name_particles=frozenset(raw["name_particles"]),
+        org_words=frozenset(raw["org_words"]),
     )
 
 

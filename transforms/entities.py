@@ -35,8 +35,13 @@ _ACRONYM_DEF = re.compile(r"\s*\(([A-Z][A-Za-z.&]{0,9}[A-Z.])\)")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}s?$")
 # Words skipped when forming an acronym from an expansion ("Organization of the Petroleum ...").
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "la", "du", "in", "on", "&"})
-# Types a short person form may carry when spaCy mis-typed it ("Sudani" as ORG happens).
-_SHORT_FORM_TYPES = frozenset({"person"})
+# Types a short form may carry and still resolve to a full person name: spaCy often mis-types a
+# surname alone ("Trump" as ORG, "Lukaku" as GPE, "Atwood" as PRODUCT); groups never resolve.
+_PERSON_SHORT_TYPES = frozenset({"person", "organization", "location", "product", "work", "event", "other"})
+# A department in a job title ("Home Secretary", "Secretary of State") is tagged ORG by spaCy but is part
+# of the title, not an organisation mention.
+_PORTFOLIO_AFTER = re.compile(r"\s+(?:Secretary|Minister|Undersecretary|Spokes(?:man|woman|person))\b")
+_PORTFOLIO_BEFORE = re.compile(r"(?:Secretary|Minister|Undersecretary|Ministry)\s+(?:of|for)\s+(?:the\s+)?$")
 # An ALL-CAPS headline defeats the cased model; above this share of uppercase letters we retag it from
 # names found in the body instead.
 _CAPS_SHARE = 0.8
@@ -66,6 +71,11 @@ def _ner_spans(doc: Doc, caps_title_end: int) -> list[Span]:
     for ent in doc.ents:
         type_ = LABEL_TYPES.get(ent.label_)
         if type_ is None or ent.start_char < caps_title_end:
+            continue
+        if type_ == "organization" and (
+            _PORTFOLIO_AFTER.match(text, ent.end_char)
+            or _PORTFOLIO_BEFORE.search(text, max(0, ent.start_char - 40), ent.start_char)
+        ):
             continue
         spans.extend(repair_span(text, ent.start_char, ent.end_char, type_))
     return spans
@@ -119,17 +129,16 @@ def _propagate(text: str, spans: list[Span], caps_title_end: int) -> list[Span]:
         return spans
     alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])")
-    extra = [
-        Span(m.start(), m.end(), "?", "propagated")
-        for m in pattern.finditer(text, caps_title_end)
-    ]
+    extra = [Span(m.start(), m.end(), "?", "propagated") for m in pattern.finditer(text, caps_title_end)]
     if caps_title_end:
         # an ALL-CAPS headline: match known names case-insensitively, multi-word or long names only
         long_names = [s for s in surfaces if " " in s or len(s) >= 5]
         if long_names:
             alt = "|".join(re.escape(s) for s in sorted(long_names, key=len, reverse=True))
             caps = re.compile(rf"(?<![\w.-])(?:{alt})(?![\w-])", re.IGNORECASE)
-            extra.extend(Span(m.start(), m.end(), "?", "propagated") for m in caps.finditer(text, 0, caps_title_end))
+            extra.extend(
+                Span(m.start(), m.end(), "?", "propagated") for m in caps.finditer(text, 0, caps_title_end)
+            )
     return _resolve_overlaps(spans + extra)
 
 
@@ -191,26 +200,32 @@ def _canonicalise(
     for key, sps in by_key.items():
         surface = sps[0].text(text)
         if _ACRONYM.match(surface) and uf.find(key) == key:
-            cands = {uf.find(k) for k in expansions.get(surface.replace(".", "").rstrip("s"), [])}
-            if len(cands) == 1:
-                uf.union(key, cands.pop())
+            exp_roots = {uf.find(k) for k in expansions.get(surface.replace(".", "").rstrip("s"), [])}
+            if len(exp_roots) == 1:
+                uf.union(key, exp_roots.pop())
 
-    # short person forms -> the unique longest full person name containing them
-    persons = [k for k in by_key if type_of(k) == "person"]
+    # short forms -> the unique longest full name containing them: persons ("Sudani", "al-Sudani",
+    # "Trump") and organisations ("the Church" -> "Church of Scientology"). Locations are left alone:
+    # "Sudan" is not "South Sudan".
     particles = lexicon().name_particles
+    full_names = {t: [k for k in by_key if type_of(k) == t] for t in ("person", "organization")}
     for key in by_key:
-        if type_of(key) not in _SHORT_FORM_TYPES:
-            continue
         toks = key.split()
-        if all(t in particles for t in toks):
+        if all(t in particles for t in toks) or curated(by_key[key][0].text(text)) is not None:
             continue
-        cands = [k for k in persons if k != key and _contains_tokens(toks, k.split())]
-        if not cands:
-            continue
-        longest = [c for c in cands if not any(c != d and _contains_tokens(c.split(), d.split()) for d in cands)]
-        roots = {uf.find(c) for c in longest}
-        if len(roots) == 1:
-            uf.union(key, roots.pop())
+        own = type_of(key)
+        targets = ["person"] if own in _PERSON_SHORT_TYPES else []
+        if own == "organization":
+            targets.append("organization")
+        for target in targets:
+            cands = [k for k in full_names[target] if k != key and _contains_tokens(toks, k.split())]
+            maximal = [
+                c for c in cands if not any(c != d and _contains_tokens(c.split(), d.split()) for d in cands)
+            ]
+            roots = {uf.find(c) for c in maximal}
+            if len(roots) == 1:
+                uf.union(key, roots.pop())
+                break
 
     groups: dict[str, list[str]] = defaultdict(list)
     for key in by_key:
@@ -218,10 +233,9 @@ def _canonicalise(
     entities: list[Entity] = []
     for keys in groups.values():
         sps = sorted((sp for k in keys for sp in by_key[k]), key=lambda sp: sp.start)
-        type_votes: Counter[str] = Counter()
-        for k in keys:
-            type_votes.update(key_types[k])
-        type_ = next((t for t, _ in type_votes.most_common() if t != "?"), "other")
+        # the root (full name, expansion) decides the type: "Trump" alone tagged ORG twice must not make
+        # "Donald Trump" an organisation
+        type_ = type_of(uf.find(keys[0]))
         entities.append(
             Entity(
                 name=_display_name(text, keys, by_key, acronyms),

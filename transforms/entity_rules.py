@@ -27,16 +27,6 @@ LABEL_TYPES: dict[str, str] = {
     "LAW": "law",
 }
 
-# Words that make a capitalised phrase an organisation or place rather than a person name; used only
-# to type the right half of a split possessive span ("Iraq's Foreign Ministry" vs "IS's Abdullah ...").
-_ORG_WORDS = frozenset(
-    """ministry department council party group army force forces agency authority commission committee
-    company corporation corp inc ltd bank university college school institute office court police service
-    union association organization organisation federation league club team front movement network news
-    times post journal guard brigade brigades government parliament assembly senate congress foundation
-    airlines airways fund board bureau centre center hospital church mosque museum airport station
-    square street road river sea ocean mountain mountains island islands city province state region""".split()
-)
 
 _POSSESSIVE_SPLIT = re.compile(r"['\u2019]s\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$")
@@ -124,7 +114,7 @@ def looks_like_person(name: str) -> bool:
     if len(toks) < 2 or curated(name) is not None:
         return False
     for tok in toks:
-        if tok.lower() in _ORG_WORDS:
+        if tok.lower() in lexicon().org_words:
             return False
         if not (tok[:1].isupper() or _is_particle(tok) or "-" in tok):
             return False
