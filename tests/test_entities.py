@@ -116,6 +116,17 @@ def test_punctuation_trimmed_but_abbreviation_dot_kept() -> None:
     assert repaired("in the U.S. today", "U.S.", "location") == [("U.S.", "location")]
 
 
+def test_span_cut_at_line_break_and_unclosed_bracket() -> None:
+    text = "the International Space Station\nImage: NASA"
+    assert repaired(text, "International Space Station\nImage", "location") == [
+        ("International Space Station", "location")
+    ]
+    text = "the World Health Organisation (WHO) said"
+    assert repaired(text, "World Health Organisation (WHO", "organization") == [
+        ("World Health Organisation", "organization")
+    ]
+
+
 def test_merged_possessive_span_split() -> None:
     text = "the elimination of IS\u2019s Abdullah Makki Muslih al-Rufayi, regarded"
     assert repaired(text, "IS\u2019s Abdullah Makki Muslih al-Rufayi", "organization") == [

@@ -141,6 +141,13 @@ def repair_span(text: str, start: int, end: int, type_: str, split: bool = True)
     s, e = _trim_punct(text, start, end)
     if s >= e:
         return []
+    # a name never crosses a line break ("International Space Station\nImage" from a caption) and an
+    # unclosed bracket ends it ("World Health Organisation (WHO")
+    cut = min((i for i in (text.find("\n", s, e), text.find("(", s, e)) if i != -1), default=-1)
+    if cut != -1 and (text[cut] == "\n" or ")" not in text[cut:e]):
+        s, e = _trim_punct(text, s, cut)
+        if s >= e:
+            return []
     if split:
         m = _POSSESSIVE_SPLIT.search(text, s, e)
         if m is not None and m.end() < e:
