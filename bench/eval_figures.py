@@ -9,7 +9,8 @@ Qualifier accuracy is measured where the gold states one (interval bounds in the
 Subsets: Recognizers models are scored one by one. The headline "recognizers core" is the number, percent,
 currency, dimension, temperature and age models minus cases the reference marks unsupported (exotic forms
 such as "three twenty firsts" or "75 USD million"); range models report qualifier accuracy; ordinal models
-have no figures to find, so they only count false figures on ordinals. Every set is split by a hash of the case
+have no figures to find, so they only count false figures on ordinals. Every set is split by a hash of the
+case
 id into a "tune" half (rules were tuned on it) and a "confirm" half (only checked).
 
 Usage: python bench/eval_figures.py [--errors N]
@@ -33,31 +34,115 @@ from transforms.figures import extract_figures  # noqa: E402
 from transforms.records import Figure  # noqa: E402
 
 GOLD = ROOT.parent / "shared" / "gold"
-CORE_MODELS = {"NumberModel", "PercentModel", "CurrencyModel", "DimensionModel", "TemperatureModel", "AgeModel"}
+CORE_MODELS = {
+    "NumberModel",
+    "PercentModel",
+    "CurrencyModel",
+    "DimensionModel",
+    "TemperatureModel",
+    "AgeModel",
+}
 RANGE_MODELS = {"NumberRangeModel", "NumberRangeModelExperimentalMode"}
 ORDINAL_MODELS = {"OrdinalModel", "OrdinalModelSuppressExtendedTypes"}
 
 # Gold unit names (lower-cased) -> our codes. None = plain number.
 UNIT_MAP: dict[str, str | None] = {
-    "dimensionless": None, "": None, "dollar": "USD", "united states dollar": "USD", "euro": "EUR", "pound": "GBP",
-    "british pound": "GBP", "pound sterling": "GBP", "chinese yuan": "CNY", "japanese yen": "JPY",
-    "canadian dollar": "CAD", "australian dollar": "AUD", "new zealand dollar": "NZD", "hong kong dollar": "HKD",
-    "cent": "USD_cent", "pence": "GBP_pence", "penny": "GBP_pence", "franc": "CHF", "swiss franc": "CHF",
-    "rupee": "INR", "turkish lira": "TRY", "mexican peso": "MXN", "bitcoin": "BTC", "c": "celsius",
-    "f": "fahrenheit", "degree": "degree", "degree celsius": "celsius", "degree fahrenheit": "fahrenheit",
-    "kelvin": "kelvin", "year": "year", "age": "year", "month": "month", "week": "week", "day": "day",
-    "hour": "hour", "minute": "minute", "second": "second", "foot": "ft", "meter": "m", "metre": "m",
-    "kilometer": "km", "kilometre": "km", "mile": "mile", "inch": "inch", "gallon": "gallon", "ton": "tonne",
-    "metric ton": "tonne", "tonne": "tonne", "kilogram": "kg", "microgram": "microgram", "milligram": "mg",
-    "gram": "g", "millimeter": "mm", "millimetre": "mm", "decimeter": "dm", "picometer": "pm", "picometre": "pm",
-    "nanometre": "nm", "nanometer": "nm", "square meter": "m2", "square metre": "m2", "square kilometer": "km2",
-    "square kilometre": "km2", "square mile": "mile2", "kilometer per hour": "km/h", "kilometre per hour": "km/h",
-    "mile per hour": "mph", "barrel": "barrel", "ounce": "oz", "acre": "acre", "cubic foot": "ft3",
-    "cubic kilometre": "km3", "cubic centimetre": "cm3", "megabyte": "MB", "megabit": "Mbit", "bit": "bit",
-    "byte": "byte", "gigahertz": "GHz", "watt": "W", "pound-mass": "lb", "percentage": "percent",
-    "percent": "percent", "litre": "litre", "liter": "litre", "milliliter": "ml", "centilitre": "cl",
-    "tablespoon": "tablespoon", "cup": "cup", "teaspoon": "teaspoon", "megawatt hour": "MWh", "watt hour": "Wh",
-    "exabyte": "EB", "kibibyte": "KB", "ton per day": "tonne/day", "electronvolt": "eV", "teraelectronvolt": "TeV",
+    "dimensionless": None,
+    "": None,
+    "dollar": "USD",
+    "united states dollar": "USD",
+    "euro": "EUR",
+    "pound": "GBP",
+    "british pound": "GBP",
+    "pound sterling": "GBP",
+    "chinese yuan": "CNY",
+    "japanese yen": "JPY",
+    "canadian dollar": "CAD",
+    "australian dollar": "AUD",
+    "new zealand dollar": "NZD",
+    "hong kong dollar": "HKD",
+    "cent": "USD_cent",
+    "pence": "GBP_pence",
+    "penny": "GBP_pence",
+    "franc": "CHF",
+    "swiss franc": "CHF",
+    "rupee": "INR",
+    "turkish lira": "TRY",
+    "mexican peso": "MXN",
+    "bitcoin": "BTC",
+    "c": "celsius",
+    "f": "fahrenheit",
+    "degree": "degree",
+    "degree celsius": "celsius",
+    "degree fahrenheit": "fahrenheit",
+    "kelvin": "kelvin",
+    "year": "year",
+    "age": "year",
+    "month": "month",
+    "week": "week",
+    "day": "day",
+    "hour": "hour",
+    "minute": "minute",
+    "second": "second",
+    "foot": "ft",
+    "meter": "m",
+    "metre": "m",
+    "kilometer": "km",
+    "kilometre": "km",
+    "mile": "mile",
+    "inch": "inch",
+    "gallon": "gallon",
+    "ton": "tonne",
+    "metric ton": "tonne",
+    "tonne": "tonne",
+    "kilogram": "kg",
+    "microgram": "microgram",
+    "milligram": "mg",
+    "gram": "g",
+    "millimeter": "mm",
+    "millimetre": "mm",
+    "decimeter": "dm",
+    "picometer": "pm",
+    "picometre": "pm",
+    "nanometre": "nm",
+    "nanometer": "nm",
+    "square meter": "m2",
+    "square metre": "m2",
+    "square kilometer": "km2",
+    "square kilometre": "km2",
+    "square mile": "mile2",
+    "kilometer per hour": "km/h",
+    "kilometre per hour": "km/h",
+    "mile per hour": "mph",
+    "barrel": "barrel",
+    "ounce": "oz",
+    "acre": "acre",
+    "cubic foot": "ft3",
+    "cubic kilometre": "km3",
+    "cubic centimetre": "cm3",
+    "megabyte": "MB",
+    "megabit": "Mbit",
+    "bit": "bit",
+    "byte": "byte",
+    "gigahertz": "GHz",
+    "watt": "W",
+    "pound-mass": "lb",
+    "percentage": "percent",
+    "percent": "percent",
+    "litre": "litre",
+    "liter": "litre",
+    "milliliter": "ml",
+    "centilitre": "cl",
+    "tablespoon": "tablespoon",
+    "cup": "cup",
+    "teaspoon": "teaspoon",
+    "megawatt hour": "MWh",
+    "watt hour": "Wh",
+    "exabyte": "EB",
+    "kibibyte": "KB",
+    "ton per day": "tonne/day",
+    "electronvolt": "eV",
+    "teraelectronvolt": "TeV",
 }
 
 
@@ -103,7 +188,7 @@ def _interval(s: str) -> tuple[float | None, float | None, str]:
         return lo, None, ">" if s[0] == "(" else ">="
     if lo is None and hi is not None:
         return hi, None, "<" if s[-1] == ")" else "<="
-    return lo, hi if hi != lo else None, "="
+    return lo, hi if hi != lo else None, "=" if hi == lo else "range"
 
 
 def load_cases() -> list[Case]:
@@ -111,8 +196,13 @@ def load_cases() -> list[Case]:
     for line in (GOLD / "numbers_recognizers_text_en.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         model = r["model"].split("/")[-1].removesuffix(".json")
-        case = Case("recognizers", model, r["id"], r["text"],
-                    supported=r["not_supported"] is None and r["not_supported_by_design"] is None)
+        case = Case(
+            "recognizers",
+            model,
+            r["id"],
+            r["text"],
+            supported=r["not_supported"] is None and r["not_supported_by_design"] is None,
+        )
         for q in r["quantities"]:
             res = q["resolution"]
             if model in ORDINAL_MODELS or q["type"].startswith("ordinal"):
@@ -125,7 +215,9 @@ def load_cases() -> list[Case]:
                 lo, hi, qual = _interval(val)
                 if lo is None:
                     continue
-                case.gold.append(GoldQ(q["start"], q["end"], lo, None, qual, hi))
+                # Two-sided intervals are ranges, not qualified values; the issue scores =, ~, >, < only.
+                qual_or_none = qual if hi is None and qual in ("=", "~", ">", "<") else None
+                case.gold.append(GoldQ(q["start"], q["end"], lo, None, qual_or_none, hi))
                 continue
             unit: str | None
             if q["type"] == "percentage":
@@ -146,8 +238,15 @@ def load_cases() -> list[Case]:
             if st < 0:
                 continue
             cursor = st + len(q["surface"])
-            case.gold.append(GoldQ(st, st + len(q["surface"]), float(q["value"]), _norm_unit(q["unit"]),
-                                   midpoint=bool(q.get("uncertainty"))))
+            case.gold.append(
+                GoldQ(
+                    st,
+                    st + len(q["surface"]),
+                    float(q["value"]),
+                    _norm_unit(q["unit"]),
+                    midpoint=bool(q.get("uncertainty")),
+                )
+            )
         cases.append(case)
     return cases
 
@@ -169,6 +268,8 @@ class Tally:
     pred: int = 0
     tp_value: int = 0
     tp_unit: int = 0
+    gold_u: int = 0  # value+unit counts only on cases whose gold annotates units
+    pred_u: int = 0
     qual_total: int = 0
     qual_right: int = 0
     ordinal_fp: int = 0
@@ -190,16 +291,36 @@ class Tally:
 
     @property
     def unit_f1(self) -> float:
-        return self._f1(self.tp_unit, self.pred, self.gold)
+        return self._f1(self.tp_unit, self.pred_u, self.gold_u)
 
     @property
     def qualifier_acc(self) -> float | None:
         return self.qual_right / self.qual_total if self.qual_total else None
 
 
+_TEMPERATURE_UNITS = {"celsius", "fahrenheit", "kelvin", "degree"}
+# Single-type Recognizers models annotate only their own type ("fell 19% to $1.17 billion" has one currency
+# gold and no percent gold), so only our figures of that type count as predictions there.
+TYPED_MODELS = {
+    "CurrencyModel": lambda f: f.category == "money",
+    "DimensionModel": lambda f: f.category == "quantity" and f.unit not in _TEMPERATURE_UNITS,
+    "TemperatureModel": lambda f: f.unit in _TEMPERATURE_UNITS,
+    "AgeModel": lambda f: f.category == "age",
+    "PercentModel": lambda f: f.category == "percent",
+    "PercentModelPercentMode": lambda f: f.category == "percent",
+}
+
+
 def score_case(case: Case, errors: list[str] | None = None) -> Tally:
     figs = extract_figures(case.text)
+    keep = TYPED_MODELS.get(case.subset)
+    if keep is not None:
+        figs = [f for f in figs if keep(f) or any(f.start < g.end and g.start < f.end for g in case.gold)]
     t = Tally(gold=len(case.gold), pred=len(figs))
+    # Number and range models never annotate units ("$10000" is gold 10000 with no unit): value only there.
+    unit_annotated = case.source == "quantulum" or case.subset in TYPED_MODELS
+    if unit_annotated:
+        t.gold_u, t.pred_u = t.gold, t.pred
     used: set[int] = set()
     for g in case.gold:
         hit = None
@@ -209,22 +330,34 @@ def score_case(case: Case, errors: list[str] | None = None) -> Tally:
                 break
         if hit is None:
             if errors is not None:
-                errors.append(f"{case.half} MISS {case.subset} {case.text[:90]!r} gold={case.text[g.start:g.end]!r} {g.value} {g.unit}")
+                errors.append(
+                    f"{case.half} MISS {case.subset} {case.text[:90]!r} "
+                    f"gold={case.text[g.start : g.end]!r} {g.value} {g.unit}"
+                )
             continue
         used.add(hit)
         f = figs[hit]
         t.tp_value += 1
-        if f.unit == g.unit:
+        if not unit_annotated:
+            pass
+        elif f.unit == g.unit:
             t.tp_unit += 1
         elif errors is not None:
             errors.append(f"{case.half} UNIT {case.subset} {f.surface!r} ours={f.unit} gold={g.unit}")
         if g.qualifier is not None:
             t.qual_total += 1
             t.qual_right += f.qualifier == g.qualifier
+            if errors is not None and f.qualifier != g.qualifier:
+                errors.append(
+                    f"{case.half} QUAL {case.subset} {f.surface!r} ours={f.qualifier} gold={g.qualifier}"
+                )
     if errors is not None:
         for i, f in enumerate(figs):
             if i not in used:
-                errors.append(f"{case.half} EXTRA {case.subset} {case.text[:90]!r} ours={f.surface!r} {f.value} {f.unit}")
+                errors.append(
+                    f"{case.half} EXTRA {case.subset} {case.text[:90]!r} "
+                    f"ours={f.surface!r} {f.value} {f.unit}"
+                )
     for s, e in case.ordinal_spans:
         t.ordinal_total += 1
         t.ordinal_fp += any(f.start < e and s < f.end for f in figs)
@@ -232,7 +365,7 @@ def score_case(case: Case, errors: list[str] | None = None) -> Tally:
 
 
 def evaluate(errors: list[str] | None = None) -> dict[str, dict[str, Tally]]:
-    """Tallies per group ('recognizers core', 'quantulum', each model ...) and half ('tune', 'confirm', 'all')."""
+    """Tallies per group ('recognizers core', 'quantulum', each model ...) and half (tune, confirm, all)."""
     out: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     for case in load_cases():
         t = score_case(case, errors)
@@ -269,15 +402,25 @@ def metrics(results: dict[str, dict[str, Tally]]) -> dict[str, float]:
 
 
 def report(results: dict[str, dict[str, Tally]]) -> str:
-    lines = [f"{'group':48} {'half':8} {'gold':>5} {'pred':>5} {'valF1':>6} {'v+uF1':>6} {'qual':>6} {'ordFP':>6}"]
-    order = ["headline (core + quantulum)", "recognizers core", "quantulum", "recognizers ranges", "recognizers ordinals"]
+    lines = [
+        f"{'group':48} {'half':8} {'gold':>5} {'pred':>5} {'valF1':>6} {'v+uF1':>6} {'qual':>6} {'ordFP':>6}"
+    ]
+    order = [
+        "headline (core + quantulum)",
+        "recognizers core",
+        "quantulum",
+        "recognizers ranges",
+        "recognizers ordinals",
+    ]
     for g in order + sorted(k for k in results if k not in order):
         for half in ("tune", "confirm", "all"):
             t = results[g][half]
             q = t.qualifier_acc
             ordfp = f"{t.ordinal_fp}/{t.ordinal_total}" if t.ordinal_total else ""
-            lines.append(f"{g:48} {half:8} {t.gold:5d} {t.pred:5d} {t.value_f1:6.3f} {t.unit_f1:6.3f} "
-                         f"{'' if q is None else f'{q:.3f}':>6} {ordfp:>6}")
+            lines.append(
+                f"{g:48} {half:8} {t.gold:5d} {t.pred:5d} {t.value_f1:6.3f} {t.unit_f1:6.3f} "
+                f"{'' if q is None else f'{q:.3f}':>6} {ordfp:>6}"
+            )
     return "\n".join(lines)
 
 

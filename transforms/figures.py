@@ -13,50 +13,187 @@ from __future__ import annotations
 import bisect
 import re
 
-from transforms.numbers import DENOMINATORS, NUMBER_WORDS, ONES, SCALE_ABBR, SCALES, TENS, parse_digits, words_value
+from transforms.numbers import (
+    DENOMINATORS,
+    NUMBER_WORDS,
+    ONES,
+    SCALE_ABBR,
+    SCALES,
+    TENS,
+    parse_digits,
+    words_value,
+)
 from transforms.records import Figure
-from transforms.units import KIND_CATEGORY, UnitMatch, currency_prefix, match_unit
+from transforms.units import KIND_CATEGORY, currency_prefix, match_unit
 
 # ---------------------------------------------------------------------------------------------- lexicons
 
 QUALIFIERS_BEFORE: dict[str, str] = {
-    "more than": ">", "over": ">", "above": ">", "in excess of": ">", "exceeding": ">", "greater than": ">",
-    "upwards of": ">", "just over": ">", "well over": ">", "higher than": ">", "larger than": ">",
-    "bigger than": ">", "better than": ">", "north of": ">", "beyond": ">",
-    "less than": "<", "fewer than": "<", "under": "<", "below": "<", "up to": "<", "just under": "<",
-    "lower than": "<", "smaller than": "<", "shy of": "<", "just short of": "<", "short of": "<",
-    "at least": ">=", "no fewer than": ">=", "no less than": ">=", "a minimum of": ">=", "not less than": ">=",
-    "more than or equal to": ">=", "greater than or equal to": ">=", "as many as": "<=", "as much as": "<=",
-    "at most": "<=", "no more than": "<=", "a maximum of": "<=", "not more than": "<=", "less than or equal to": "<=",
-    "about": "~", "around": "~", "approximately": "~", "approx": "~", "roughly": "~", "nearly": "~",
-    "almost": "~", "some": "~", "an estimated": "~", "estimated": "~", "close to": "~", "circa": "~",
-    "an approximate": "~", "just about": "~", "more or less": "~", "somewhere around": "~",
-    "equal to": "=", "exactly": "=", "precisely": "=", "equals": "=",
+    "more than": ">",
+    "over": ">",
+    "above": ">",
+    "in excess of": ">",
+    "exceeding": ">",
+    "greater than": ">",
+    "upwards of": ">",
+    "just over": ">",
+    "well over": ">",
+    "higher than": ">",
+    "larger than": ">",
+    "bigger than": ">",
+    "better than": ">",
+    "north of": ">",
+    "beyond": ">",
+    "less than": "<",
+    "fewer than": "<",
+    "under": "<",
+    "below": "<",
+    "up to": "<",
+    "just under": "<",
+    "lower than": "<",
+    "smaller than": "<",
+    "shy of": "<",
+    "just short of": "<",
+    "short of": "<",
+    "at least": ">=",
+    "no fewer than": ">=",
+    "no less than": ">=",
+    "a minimum of": ">=",
+    "not less than": ">=",
+    "more than or equal to": ">=",
+    "greater than or equal to": ">=",
+    "as many as": "<=",
+    "as much as": "<=",
+    "at most": "<=",
+    "no more than": "<=",
+    "a maximum of": "<=",
+    "not more than": "<=",
+    "less than or equal to": "<=",
+    "about": "~",
+    "around": "~",
+    "approximately": "~",
+    "approx": "~",
+    "roughly": "~",
+    "nearly": "~",
+    "almost": "~",
+    "some": "~",
+    "an estimated": "~",
+    "estimated": "~",
+    "close to": "~",
+    "circa": "~",
+    "an approximate": "~",
+    "just about": "~",
+    "more or less": "~",
+    "somewhere around": "~",
+    "equal to": "=",
+    "exactly": "=",
+    "precisely": "=",
+    "equals": "=",
 }
 _QUAL_MAX_WORDS = max(len(k.split()) for k in QUALIFIERS_BEFORE)
-QUALIFIERS_AFTER: dict[str, str] = {"or more": ">=", "or over": ">=", "or above": ">=", "plus": ">=",
-                                    "or less": "<=", "or fewer": "<=", "or under": "<=", "or so": "~"}
+QUALIFIERS_AFTER: dict[str, str] = {
+    "or more": ">=",
+    "or over": ">=",
+    "or above": ">=",
+    "plus": ">=",
+    "or less": "<=",
+    "or fewer": "<=",
+    "or under": "<=",
+    "or so": "~",
+}
 
 UP_WORDS = {
-    "rose", "rise", "rises", "rising", "risen", "increased", "increase", "increases", "increasing", "grew", "grow",
-    "grows", "growing", "grown", "jumped", "jump", "jumps", "climbed", "climb", "climbs", "gained", "gain", "gains",
-    "soared", "soar", "surged", "surge", "up", "higher", "boosted", "raised", "raise", "hiked", "rebounded",
-    "advanced", "added", "rallied", "doubled", "expanded",
+    "rose",
+    "rise",
+    "rises",
+    "rising",
+    "risen",
+    "increased",
+    "increase",
+    "increases",
+    "increasing",
+    "grew",
+    "grow",
+    "grows",
+    "growing",
+    "grown",
+    "jumped",
+    "jump",
+    "jumps",
+    "climbed",
+    "climb",
+    "climbs",
+    "gained",
+    "gain",
+    "gains",
+    "soared",
+    "soar",
+    "surged",
+    "surge",
+    "up",
+    "higher",
+    "boosted",
+    "raised",
+    "raise",
+    "hiked",
+    "rebounded",
+    "advanced",
+    "added",
+    "rallied",
+    "doubled",
+    "expanded",
 }
 DOWN_WORDS = {
-    "fell", "fall", "falls", "falling", "fallen", "dropped", "drop", "drops", "declined", "decline", "declines",
-    "decreased", "decrease", "down", "lower", "slid", "slide", "slipped", "slip", "lost", "lose", "loses", "shrank",
-    "shrunk", "shrink", "plunged", "plunge", "plummeted", "tumbled", "slumped", "cut", "cuts", "reduced", "eased",
-    "dipped", "dip", "contracted", "sank", "sunk", "retreated", "halved",
+    "fell",
+    "fall",
+    "falls",
+    "falling",
+    "fallen",
+    "dropped",
+    "drop",
+    "drops",
+    "declined",
+    "decline",
+    "declines",
+    "decreased",
+    "decrease",
+    "down",
+    "lower",
+    "slid",
+    "slide",
+    "slipped",
+    "slip",
+    "lost",
+    "lose",
+    "loses",
+    "shrank",
+    "shrunk",
+    "shrink",
+    "plunged",
+    "plunge",
+    "plummeted",
+    "tumbled",
+    "slumped",
+    "cut",
+    "cuts",
+    "reduced",
+    "eased",
+    "dipped",
+    "dip",
+    "contracted",
+    "sank",
+    "sunk",
+    "retreated",
+    "halved",
 }
 # Event categories in the spirit of GDELT's counts, keyed by the words found around the number.
 CATEGORY_WORDS: dict[str, str] = {}
 for _cat, _words in {
     "killed": "killed killing kill kills dead died die dies dying death deaths fatalities fatality fatally "
-              "bodies corpses massacred slain murdered executed perished drowned lives toll",
+    "bodies corpses massacred slain murdered executed perished drowned lives toll",
     "wounded": "wounded wounding injured injuring injuries injury hurt hospitalised hospitalized maimed",
     "arrested": "arrested arrest arrests arresting detained detaining detention detainees jailed imprisoned "
-                "custody apprehended",
+    "custody apprehended",
     "kidnapped": "kidnapped kidnapping kidnappings abducted abducting abduction abductions hostage hostages",
     "displaced": "displaced displacing fled fleeing flee refugees homeless uprooted",
     "evacuated": "evacuated evacuating evacuation evacuate evacuees",
@@ -67,71 +204,464 @@ for _cat, _words in {
         CATEGORY_WORDS[_w] = _cat
 # Page, list and identifier words: "page 5", "Section 427" (lower-cased), "No. 10".
 LIST_WORDS = {
-    "page", "pages", "p", "pp", "no", "nos", "number", "section", "article", "chapter", "paragraph", "para",
-    "clause", "item", "room", "flight", "route", "platform", "gate", "level", "version", "episode", "season",
-    "series", "vol", "volume", "issue", "part", "phase", "step", "figure", "fig", "table", "line", "rule",
-    "grade", "exit", "junction", "bus", "channel", "division", "category", "class", "model", "type", "size",
-    "top", "track", "row", "seat", "stage", "round", "game", "match", "week", "day", "act", "scene", "verse",
-    "psalm", "amendment", "resolution", "apartment", "suite", "floor", "unit", "block", "box", "box",
-    "no.", "tier", "band", "number-one", "pg", "highway", "interstate", "road", "street", "avenue", "lot",
+    "page",
+    "pages",
+    "p",
+    "pp",
+    "no",
+    "nos",
+    "number",
+    "section",
+    "article",
+    "chapter",
+    "paragraph",
+    "para",
+    "clause",
+    "item",
+    "room",
+    "flight",
+    "route",
+    "platform",
+    "gate",
+    "level",
+    "version",
+    "episode",
+    "season",
+    "series",
+    "vol",
+    "volume",
+    "issue",
+    "part",
+    "phase",
+    "step",
+    "figure",
+    "fig",
+    "table",
+    "line",
+    "rule",
+    "grade",
+    "exit",
+    "junction",
+    "bus",
+    "channel",
+    "division",
+    "category",
+    "class",
+    "model",
+    "type",
+    "size",
+    "top",
+    "track",
+    "row",
+    "seat",
+    "stage",
+    "round",
+    "game",
+    "match",
+    "week",
+    "day",
+    "act",
+    "scene",
+    "verse",
+    "psalm",
+    "amendment",
+    "resolution",
+    "apartment",
+    "suite",
+    "floor",
+    "unit",
+    "block",
+    "box",
+    "no.",
+    "tier",
+    "band",
+    "number-one",
+    "pg",
+    "highway",
+    "interstate",
+    "road",
+    "street",
+    "avenue",
+    "lot",
 }
 MONTHS = {
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
 }
 # Capitalised words that may precede a number without making it an identifier ("About 40", "The 12").
 CAP_OK = {
-    "the", "a", "an", "about", "around", "over", "some", "nearly", "almost", "only", "just", "all", "and", "but",
-    "with", "of", "in", "by", "to", "at", "from", "for", "on", "up", "more", "fewer", "less", "under", "below",
-    "above", "roughly", "approximately", "another", "those", "these", "its", "his", "her", "their", "our", "my",
-    "your", "every", "each", "total", "including", "another", "than", "between", "another", "at", "least",
-    "estimated", "exactly", "both", "almost", "while", "after", "before", "since", "when", "as", "or", "if",
-    "another", "many", "another", "there", "were", "was", "are", "is", "that", "which", "who", "whose", "where",
-    "i", "we", "they", "he", "she", "it", "you", "killing", "leaving", "injuring", "another", "some", "additional",
-    "nearly", "extra", "another", "further", "once", "already", "still", "also", "even", "another", "another",
+    "the",
+    "a",
+    "an",
+    "about",
+    "around",
+    "over",
+    "some",
+    "nearly",
+    "almost",
+    "only",
+    "just",
+    "all",
+    "and",
+    "but",
+    "with",
+    "of",
+    "in",
+    "by",
+    "to",
+    "at",
+    "from",
+    "for",
+    "on",
+    "up",
+    "more",
+    "fewer",
+    "less",
+    "under",
+    "below",
+    "above",
+    "roughly",
+    "approximately",
+    "another",
+    "those",
+    "these",
+    "its",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "every",
+    "each",
+    "total",
+    "including",
+    "than",
+    "between",
+    "least",
+    "estimated",
+    "exactly",
+    "both",
+    "while",
+    "after",
+    "before",
+    "since",
+    "when",
+    "as",
+    "or",
+    "if",
+    "many",
+    "there",
+    "were",
+    "was",
+    "are",
+    "is",
+    "that",
+    "which",
+    "who",
+    "whose",
+    "where",
+    "i",
+    "we",
+    "they",
+    "he",
+    "she",
+    "it",
+    "you",
+    "killing",
+    "leaving",
+    "injuring",
+    "additional",
+    "extra",
+    "further",
+    "once",
+    "already",
+    "still",
+    "also",
+    "even",
 }
 # Words that end the counted noun phrase ("1,380 civilians dead" -> "civilians").
 OBJECT_STOP = {
-    "the", "a", "an", "and", "or", "but", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "than",
-    "that", "which", "who", "whom", "whose", "this", "these", "those", "is", "are", "was", "were", "be", "been",
-    "being", "have", "has", "had", "will", "would", "could", "should", "may", "might", "must", "can", "do", "does",
-    "did", "said", "say", "says", "not", "no", "it", "its", "they", "their", "them", "he", "she", "his", "her",
-    "we", "our", "you", "i", "there", "here", "when", "while", "where", "after", "before", "since", "during",
-    "into", "over", "under", "about", "around", "per", "each", "ago", "last", "next", "earlier", "later", "more",
-    "less", "fewer", "than", "so", "if", "because", "up", "down", "out", "off", "only", "just", "also", "now",
-    "then", "still", "yet", "all", "both", "either", "between", "against", "across", "through", "among",
-    "including", "such", "other", "another", "old", "year-old", "times", "time", "point", "points", "or",
-    "percent", "dollars", "away", "apiece", "each", "respectively", "alone", "total", "overall", "instead",
-    "dead", "injured", "wounded", "missing", "left", "million", "billion", "thousand", "hundred", "trillion",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "from",
+    "by",
+    "with",
+    "as",
+    "than",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "this",
+    "these",
+    "those",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "can",
+    "do",
+    "does",
+    "did",
+    "said",
+    "say",
+    "says",
+    "not",
+    "no",
+    "it",
+    "its",
+    "they",
+    "their",
+    "them",
+    "he",
+    "she",
+    "his",
+    "her",
+    "we",
+    "our",
+    "you",
+    "i",
+    "there",
+    "here",
+    "when",
+    "while",
+    "where",
+    "after",
+    "before",
+    "since",
+    "during",
+    "into",
+    "over",
+    "under",
+    "about",
+    "around",
+    "per",
+    "each",
+    "ago",
+    "last",
+    "next",
+    "earlier",
+    "later",
+    "more",
+    "less",
+    "fewer",
+    "so",
+    "if",
+    "because",
+    "up",
+    "down",
+    "out",
+    "off",
+    "only",
+    "just",
+    "also",
+    "now",
+    "then",
+    "still",
+    "yet",
+    "all",
+    "both",
+    "either",
+    "between",
+    "against",
+    "across",
+    "through",
+    "among",
+    "including",
+    "such",
+    "other",
+    "another",
+    "old",
+    "year-old",
+    "times",
+    "time",
+    "point",
+    "points",
+    "percent",
+    "dollars",
+    "away",
+    "apiece",
+    "respectively",
+    "alone",
+    "total",
+    "overall",
+    "instead",
+    "dead",
+    "injured",
+    "wounded",
+    "missing",
+    "left",
+    "million",
+    "billion",
+    "thousand",
+    "hundred",
+    "trillion",
 }
 # Event nouns can be the counted thing ("5,000 protesters", "50 hostages"); verbs and adjectives cannot.
-OBJECT_NOUNS = {"protesters", "protestors", "demonstrators", "marchers", "refugees", "hostages", "detainees",
-                "bodies", "corpses", "evacuees", "fatalities", "deaths", "injuries", "arrests", "lives"}
+OBJECT_NOUNS = {
+    "protesters",
+    "protestors",
+    "demonstrators",
+    "marchers",
+    "refugees",
+    "hostages",
+    "detainees",
+    "bodies",
+    "corpses",
+    "evacuees",
+    "fatalities",
+    "deaths",
+    "injuries",
+    "arrests",
+    "lives",
+}
 OBJECT_STOP |= (set(CATEGORY_WORDS) - OBJECT_NOUNS) | UP_WORDS | DOWN_WORDS
-DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these", "those"}
+DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "my",
+    "your",
+    "this",
+    "that",
+    "these",
+    "those",
+}
 SENT_ABBREV = {
-    "mr", "mrs", "ms", "dr", "st", "no", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "prof", "inc",
-    "co", "corp", "ltd", "jr", "sr", "vs", "etc", "mt", "ft", "rev", "fig", "approx", "est", "u.s", "u.k", "a.m",
-    "p.m", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "no",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "lt",
+    "col",
+    "sgt",
+    "capt",
+    "prof",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "jr",
+    "sr",
+    "vs",
+    "etc",
+    "mt",
+    "ft",
+    "rev",
+    "fig",
+    "approx",
+    "est",
+    "u.s",
+    "u.k",
+    "a.m",
+    "p.m",
+    "jan",
+    "feb",
+    "aug",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 }
 
 # ------------------------------------------------------------------------------------------------ regexes
 
-_WORD_ALT = "|".join(sorted(set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen", "half"}, key=len, reverse=True))
+_WORD_ALT = "|".join(
+    sorted(set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen", "half"}, key=len, reverse=True)
+)
 _DENOM_ALT = "|".join(sorted(DENOMINATORS, key=len, reverse=True))
 CANDIDATE = re.compile(
     r"(?P<num>(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+))"
-    r"|(?P<words>\b(?i:(?:" + _WORD_ALT + r")|an?\s+(?:hundred|thousand|million|billion|trillion|dozen|"
-    + _DENOM_ALT + r"))\b)"
+    r"|(?P<words>\b(?i:(?:"
+    + _WORD_ALT
+    + r")|an?\s+(?:hundred|thousand|million|billion|trillion|dozen|"
+    + _DENOM_ALT
+    + r"))\b)"
 )
 _WORD_TOKEN = re.compile(r"(\s+and\s+(?=an?\s+(?:half|quarter|third)|[a-z])|[ -])?([A-Za-z]+)")
-_DIGIT_SCALE = re.compile(r"\s?(thousand|million|billion|trillion)\b|(mn|mln|MM|bln|bn|tn|trn|k|K|m|M|b|B)(?![A-Za-z])", re.I)
+_DIGIT_SCALE = re.compile(
+    r"\s?(thousand|million|billion|trillion)\b|(mn|mln|MM|bln|bn|tn|trn|k|K|m|M|b|B|T)(?![A-Za-z])"
+)
 _FRACTION = re.compile(r"/(\d{1,3})(?![\d/])")
 _MIXED_FRACTION = re.compile(r" (\d)/(\d{1,2})(?![\d/])")
-_TIME_AFTER = re.compile(r"(?::\d\d|\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|CET|UTC|o'clock|hrs)(?![A-Za-z]))", re.I)
+_TIME_AFTER = re.compile(
+    r"(?::\d\d|\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|CET|UTC|o'clock)(?![A-Za-z]))", re.I
+)
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th|s)(?![A-Za-z])|'s")
 _PHONE = re.compile(r"\+?\(?\d{2,5}\)?(?:[ -]\d{3,4}){1,3}(?!\d)")
 _AGE_AFTER = re.compile(r"[ -](year|month|week|day)s?[ -]old\b|[ -](years?|months?) of age\b", re.I)
+# Comparison symbols written before the number: ">700", "<= 30", "~20", "≥5".
+_SYMBOLS = {
+    ">": ">",
+    "<": "<",
+    ">=": ">=",
+    "<=": "<=",
+    "=<": "<=",
+    "≥": ">=",
+    "≤": "<=",
+    "~": "~",
+    "≈": "~",
+    "=": "=",
+}
+_SYMBOL_QUAL = re.compile(r"(?<![<>=~≈])(>=|<=|=<|[<>≥≤~≈=])\s?$")
 _RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
 _PREV_TOKENS = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’.-]*|[!?;:()\"\n]|\.(?=\s|$)")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
@@ -189,7 +719,12 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         num = _Num(parse_digits(s), m.start(), m.end(), False, s)
         # "2 1/2", "1/40"
         fm = _FRACTION.match(text, num.end)
-        if fm and num.plain_int and int(fm.group(1)) > 0 and not re.match(r"\d", text[num.start - 1 : num.start]):
+        if (
+            fm
+            and num.plain_int
+            and int(fm.group(1)) > 0
+            and not re.match(r"\d", text[num.start - 1 : num.start])
+        ):
             if num.start > 0 and text[num.start - 1] == "/":
                 return None
             num.value = num.value / int(fm.group(1))
@@ -251,15 +786,13 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         if last in ("half",) and len(words) == 1:
             if not re.match(r" (?:of|the|a|an)\b", following + " "):
                 return None
-        elif not has_num:
-            return None
-        elif not (last.endswith("s") or following.startswith(" of") or "and" in words):
+        elif not has_num or words[0] in ("a", "an") and not (following.startswith(" of") or "and" in words):
             return None
     return _Num(value, start, end, True)
 
 
 def _apply_scale(text: str, num: _Num, currency: bool) -> None:
-    """Absorb "million", "bn", "m" after a number. Lower-case m/b mean million/billion only after a currency."""
+    """Absorb "million", "bn", "m" after a number. Lower-case m/b mean million/billion only after currency."""
     if num.scaled:
         return
     sm = _DIGIT_SCALE.match(text, num.end)
@@ -275,7 +808,7 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
         abbr = sm.group(2)
         if abbr in ("m", "b") and not currency:
             return
-        if abbr in ("B",) and not currency:
+        if abbr in ("B", "T") and not currency:
             return
         num.value *= SCALE_ABBR.get(abbr, SCALE_ABBR.get(abbr.lower(), 1.0))
     num.end = sm.end()
@@ -330,7 +863,11 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
     i = 0
     if measured or (words and words[0][0].lower() == "of"):
         # "3,000 tonnes of rice", "$2bn in aid", "7.4% of the workforce"
-        if not words or words[0][0].lower() not in ("of", "in") or (words[0][0].lower() == "in" and not money):
+        if (
+            not words
+            or words[0][0].lower() not in ("of", "in")
+            or (words[0][0].lower() == "in" and not money)
+        ):
             return None
         if words[0][1] != pos + 1:
             return None
@@ -384,12 +921,18 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
     if num.spelled:
         return None
     # Identifiers: letters against the number ("COVID-19", "F-16", "G8", "MP3"), or IP/version parts.
-    if before.isalpha() or before in "#/\\_@" or (before == "-" and s > 1 and text[s - 2].isalnum() and not text[s - 2].isdigit()):
+    if (
+        before.isalpha()
+        or before in "#/\\_@"
+        or (before == "-" and s > 1 and text[s - 2].isalnum() and not text[s - 2].isdigit())
+    ):
         return e
     if before == ":" or (before == "." and s > 1 and text[s - 2].isdigit()):
         return e
     if _TIME_AFTER.match(text, e):
         return e
+    if after == ")" and "(" not in text[max(0, s - 40) : s]:
+        return e  # list marker "1)"
     if after.isalpha() or after == "'":
         om = _ORDINAL_AFTER.match(text, e)
         if om:
@@ -398,8 +941,11 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
         return e + 6  # dates like 12/03/2004, 12.03.2004
     if num.plain_int:
         pm = _PHONE.match(text, s - 1 if before == "+" else s)
-        if pm and (pm.group(0)[0] in "+(0" or pm.group(0).count(" ") + pm.group(0).count("-") >= 2
-                   or re.search(r"\b\d{3}-\d{4}$", pm.group(0))):
+        if pm and (
+            pm.group(0)[0] in "+(0"
+            or pm.group(0).count(" ") + pm.group(0).count("-") >= 2
+            or re.search(r"\b\d{3}-\d{4}$", pm.group(0))
+        ):
             return pm.end()
         if len(num.digits) > 1 and num.digits[0] == "0":
             return e
@@ -415,8 +961,11 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         return None, skip
     span_start = num.start
     # Sign: "-5", "−20C", "minus 5" (not the hyphen of a range or compound).
-    if not num.spelled and num.start > 0 and text[num.start - 1] in "-−" and (
-        num.start == 1 or text[num.start - 2] in " (\n"
+    if (
+        not num.spelled
+        and num.start > 0
+        and text[num.start - 1] in "-−"
+        and (num.start == 1 or text[num.start - 2] in " (\n")
     ):
         num.value = -num.value
         span_start = num.start - 1
@@ -447,10 +996,17 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         ok = True
         if conn == "and":
             ok = bool(prev_l) and prev_l[0] == "between"
-        elif conn == "to" and len(prev_l) >= 2 and prev_l[0] == "from" and (prev_l[1] in UP_WORDS or prev_l[1] in DOWN_WORDS):
+        elif (
+            conn == "to"
+            and len(prev_l) >= 2
+            and prev_l[0] == "from"
+            and (prev_l[1] in UP_WORDS or prev_l[1] in DOWN_WORDS)
+        ):
             ok = False
         if ok:
-            m2 = CANDIDATE.match(text, rc.end() + (len(text[rc.end():]) - len(text[rc.end():].lstrip("$£€¥₹ "))))
+            m2 = CANDIDATE.match(
+                text, rc.end() + (len(text[rc.end() :]) - len(text[rc.end() :].lstrip("$£€¥₹ ")))
+            )
             if m2:
                 n2 = _parse_number(text, m2)
                 if n2 is not None and _not_a_figure(text, n2) is None and n2.spelled == num.spelled:
@@ -464,14 +1020,25 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                         range_end = n2.value
                         end = n2.end
                         unit = unit2 if unit2 else unit_first
-    if not num.scaled and unit is None and end < len(text) and (text[end].isalpha() or text[end] == "-" and end + 1 < len(text) and text[end + 1].isupper()):
+    if (
+        not num.scaled
+        and unit is None
+        and end < len(text)
+        and (text[end].isalpha() or text[end] == "-" and end + 1 < len(text) and text[end + 1].isupper())
+    ):
         return None, end  # "5G", "3D", "4x4": a name, not a figure
     # Year: a bare four-digit integer in 1800-2100 with no currency, unit or qualifier ("in 2004").
     qual = _qualifier_before(text, span_start)
-    if num.plain_int and len(num.digits) == 4 and 1800 <= num.value <= 2100 and not currency_code and not qual and (
-        unit is None or unit.kind == "duration"
-    ) and range_end is None:
-        return None, m.end()
+    if (
+        num.plain_int
+        and len(num.digits) == 4
+        and 1800 <= num.value <= 2100
+        and not currency_code
+        and not qual
+        and (unit is None or unit.kind == "duration")
+        and (range_end is None or (range_end == int(range_end) and 1800 <= range_end <= 2100))
+    ):
+        return None, end  # "in 2004", "1990-2030"
     if num.plain_int and range_end is None and unit is None and not currency_code:
         # "2004-05", "1995-2030": year spans.
         ym = re.match(r"[-–/](\d{2}|\d{4})\b", text[num.end : num.end + 6])
@@ -482,10 +1049,14 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     prev1 = prev[0][0] if prev else ""
     nxt = _next_words(text, end, 2)
     nxt1 = nxt[0][0] if nxt else ""
-    if not currency_code and unit is None and (
-        (prev1 in MONTHS and (num.value <= 31 or num.plain_int))
-        or (nxt1 in MONTHS and num.value <= 31)
-        or (nxt1 == "of" and len(nxt) > 1 and nxt[1][0] in MONTHS)
+    if (
+        not currency_code
+        and unit is None
+        and (
+            (prev1 in MONTHS and (num.value <= 31 or num.plain_int))
+            or (nxt1 in MONTHS and num.value <= 31)
+            or (nxt1 == "of" and len(nxt) > 1 and nxt[1][0] in MONTHS)
+        )
     ):
         return None, end
     # Page, list and identifier numbers: "page 5", "No. 10", "Section 427", "Big 12".
@@ -512,13 +1083,19 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     surf_start = span_start
     if qual:
         qualifier, surf_start = qual
+    else:
+        sm = _SYMBOL_QUAL.search(text, max(0, span_start - 3), span_start)
+        if sm:
+            qualifier, surf_start = _SYMBOLS[sm.group(1)], sm.start(1)
     if end < len(text) and text[end] == "+" and (end + 1 >= len(text) or not text[end + 1].isdigit()):
         qualifier = ">="
         end += 1
     unit_end = unit.end if unit else end
     if unit:
         end = max(end, unit.end)
-    sq = re.match(r"[ -](or more|or over|or above|plus|or less|or fewer|or under|or so)\b", text[end : end + 12])
+    sq = re.match(
+        r"[ -](or more|or over|or above|plus|or less|or fewer|or under|or so)\b", text[end : end + 12]
+    )
     if sq:
         qualifier = QUALIFIERS_AFTER[sq.group(1)]
         end += sq.end()
@@ -528,12 +1105,19 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     kind = "currency" if currency_code else (unit.kind if unit else None)
     if unit and not currency_code:
         code = unit.code
-        if unit.code == "GBP" and text[unit_end : unit_end + 3] in (" of", " ba") or (
-            unit.code == "GBP" and any(w.lower().startswith("weigh") for w, _ in _prev_words(text, surf_start, 3))
+        if (
+            unit.code == "GBP"
+            and text[unit_end : unit_end + 3] in (" of", " ba")
+            or (
+                unit.code == "GBP"
+                and any(w.lower().startswith("weigh") for w, _ in _prev_words(text, surf_start, 3))
+            )
         ):
             code, kind = "lb", "mass"
     category = KIND_CATEGORY.get(kind or "", "quantity") if kind else "count"
-    age = _AGE_AFTER.match(text, num.end if range_end is None else end) if kind in (None, "duration") else None
+    age = (
+        _AGE_AFTER.match(text, num.end if range_end is None else end) if kind in (None, "duration") else None
+    )
     if age:
         code = (age.group(1) or age.group(2)).lower().rstrip("s")
         kind, category = "age", "age"
@@ -575,8 +1159,30 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         if lw in DOWN_WORDS:
             direction = "down"
             break
-        if lw not in ("by", "to", "from", "a", "an", "the", "some", "just", "nearly", "about", "around", "sharply",
-                      "further", "another", "more", "than", "over", "almost", "only", "at", "least", "roughly"):
+        if lw not in (
+            "by",
+            "to",
+            "from",
+            "a",
+            "an",
+            "the",
+            "some",
+            "just",
+            "nearly",
+            "about",
+            "around",
+            "sharply",
+            "further",
+            "another",
+            "more",
+            "than",
+            "over",
+            "almost",
+            "only",
+            "at",
+            "least",
+            "roughly",
+        ):
             break
 
     sentence = text[sent_start:sent_end].strip()

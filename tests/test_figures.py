@@ -1,0 +1,247 @@
+"""Unit tests for transforms.figures: one group per rule of issue 5."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from transforms.figures import extract_figures
+from transforms.records import QUALIFIERS, Figure
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_d89afe0183712226.txt"
+
+
+def one(text: str) -> Figure:
+    figs = extract_figures(text)
+    assert len(figs) == 1, [f.surface for f in figs]
+    return figs[0]
+
+
+def values(text: str) -> list[float]:
+    return [f.value for f in extract_figures(text)]
+
+
+# --- the sample article ----------------------------------------------------------------------------------
+
+
+def test_seed_article_figure_matches_gold() -> None:
+    gold = json.loads((SHARED / "gold" / "seed_expected.json").read_text(encoding="utf-8"))
+    text = SEED.read_text(encoding="utf-8")
+    figs = extract_figures(text)
+    for want in gold["figures"]:
+        hits = [f for f in figs if f.value == want["value"]]
+        assert hits, want
+        f = hits[0]
+        assert (f.qualifier, f.category, f.object) == (want["qualifier"], want["category"], want["object"])
+        assert f.surface == want["surface"]
+        assert "1,380" in f.sentence
+    for bad in gold["not_figures"]:
+        start = text.index(bad)
+        assert not any(f.start < start + len(bad) and start < f.end for f in figs), bad
+
+
+def test_offsets_index_text_and_sentence_contains_surface() -> None:
+    text = "Prices rose 3%. Officials said about 40 homes were damaged.\nOver $2bn was pledged."
+    for f in extract_figures(text):
+        assert text[f.start : f.end] == f.surface
+        assert f.surface in f.sentence
+        assert f.qualifier in QUALIFIERS
+    assert extract_figures(text)[1].sentence == "Officials said about 40 homes were damaged."
+
+
+# --- numbers -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("It had 1,380 members.", 1380),
+        ("It weighed 3.75 kg.", 3.75),
+        ("They spent 3.5 million on it.", 3.5e6),
+        ("They raised $2bn.", 2e9),
+        ("They raised £3.5m.", 3.5e6),
+        ("Debt reached 1.2 trillion yen.", 1.2e12),
+        ("He saw two dozen birds.", 24),
+        ("He saw three million birds.", 3e6),
+        ("He saw a hundred birds.", 100),
+        ("He saw a hundred and two birds.", 102),
+        ("He saw twenty-one birds.", 21),
+        ("Temperatures hit -5C overnight.", -5),
+        ("Temperatures hit minus 5 degrees.", -5),
+        ("Half of the voters stayed home.", 0.5),
+        ("A third of the workers left.", 1 / 3),
+        ("Two-thirds of members agreed.", 2 / 3),
+        ("It is 2 1/2 inches long.", 2.5),
+    ],
+)
+def test_number_values(text: str, value: float) -> None:
+    assert one(text).value == pytest.approx(value)
+
+
+def test_ranges() -> None:
+    f = one("The route is 252 to 287 miles long.")
+    assert (f.value, f.range_end, f.unit) == (252, 287, "mile")
+    f = one("Growth of 10-15% is expected.")
+    assert (f.value, f.range_end, f.unit) == (10, 15, "percent")
+    f = one("between 20 and 30 people came")
+    assert (f.value, f.range_end) == (20, 30)
+    f = one("It costs 2-3 million dollars.")
+    assert (f.value, f.range_end, f.unit) == (2e6, 3e6, "USD")
+
+
+# --- units -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "category"),
+    [
+        ("They paid $5 for it.", "USD", "money"),
+        ("They paid US$5 for it.", "USD", "money"),
+        ("They paid €5 for it.", "EUR", "money"),
+        ("They paid ¥500 for it.", "JPY", "money"),
+        ("They paid Rs 500 for it.", "INR", "money"),
+        ("They paid 300 shekels for it.", "ILS", "money"),
+        ("They paid 300 euros for it.", "EUR", "money"),
+        ("They paid 50p for it.", "GBP_pence", "money"),
+        ("Inflation is 7.4%.", "percent", "percent"),
+        ("Inflation is 7.4 per cent.", "percent", "percent"),
+        ("Rates rose 2 percentage points.", "percentage point", "percent"),
+        ("The road is 29km long.", "km", "quantity"),
+        ("The road is 29 kilometres long.", "km", "quantity"),
+        ("They shipped 400 tonnes of rice.", "tonne", "quantity"),
+        ("Output is 2 million barrels per day.", "barrel/day", "quantity"),
+        ("The flat is 50 square metres.", "m2", "quantity"),
+        ("It was 35C in the shade.", "celsius", "quantity"),
+        ("It was 95 degrees Fahrenheit.", "fahrenheit", "quantity"),
+        ("Winds reached 70mph.", "mph", "quantity"),
+        ("The phone has 64GB of storage.", "GB", "quantity"),
+        ("The talks lasted three days.", "day", "duration"),
+        ("He served 12 years in jail.", "year", "duration"),
+    ],
+)
+def test_units(text: str, unit: str, category: str) -> None:
+    f = one(text)
+    assert (f.unit, f.category) == (unit, category)
+
+
+def test_pounds_of_weight_is_lb() -> None:
+    assert one("He bought 20 pounds of rice.").unit == "lb"
+
+
+@pytest.mark.parametrize(
+    "text", ["A 45-year-old man was held.", "The victim, aged 45, died.", "She is 45 years old."]
+)
+def test_age(text: str) -> None:
+    f = [f for f in extract_figures(text) if f.value == 45][0]
+    assert (f.category, f.unit) == ("age", "year")
+
+
+# --- object, qualifier, direction, category ----------------------------------------------------------------
+
+
+def test_object() -> None:
+    assert one("About 40 homes were damaged.").object == "homes"
+    assert one("They shipped 3,000 tonnes of rice.").object == "rice"
+    assert one("Police found 12 Palestinian children.").object == "Palestinian children"
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("It cost 40 dollars.", "="),
+        ("It cost about 40 dollars.", "~"),
+        ("It cost around 40 dollars.", "~"),
+        ("It cost nearly 40 dollars.", "~"),
+        ("It cost some 40 dollars.", "~"),
+        ("It cost roughly 40 dollars.", "~"),
+        ("It hurt an estimated 40 people.", "~"),
+        ("It cost over 40 dollars.", ">"),
+        ("It cost more than 40 dollars.", ">"),
+        ("It cost above 40 dollars.", ">"),
+        ("It cost under 40 dollars.", "<"),
+        ("It had fewer than 40 members.", "<"),
+        ("It cost below 40 dollars.", "<"),
+        ("It cost up to 40 dollars.", "<"),
+        ("It cost at least 40 dollars.", ">="),
+        ("It cost at most 40 dollars.", "<="),
+        ("It cost no more than 40 dollars.", "<="),
+        ("It had 1,000+ members.", ">="),
+        ("It had 50 or more members.", ">="),
+    ],
+)
+def test_qualifier(text: str, qualifier: str) -> None:
+    assert one(text).qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("Unemployment rose to 7.4%.", "up"),
+        ("Sales rose by 5%.", "up"),
+        ("Shares fell 3%.", "down"),
+        ("Profits were down 12% on the year.", "down"),
+        ("Unemployment is 7.4%.", None),
+    ],
+)
+def test_direction(text: str, direction: str | None) -> None:
+    assert one(text).direction == direction
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("The blast killed 12 people.", "killed"),
+        ("At least 12 people died.", "killed"),
+        ("The death toll rose to 50.", "killed"),
+        ("Some 30 people were injured.", "wounded"),
+        ("Police detained 45 people.", "arrested"),
+        ("Gunmen kidnapped 20 students.", "kidnapped"),
+        ("About 2,000 residents fled the fighting.", "displaced"),
+        ("Officials evacuated 300 families.", "evacuated"),
+        ("The floods affected 1.2 million people.", "affected"),
+        ("Thousands marched as 5,000 protesters gathered.", "protesters"),
+        ("The club has 300 members.", "count"),
+    ],
+)
+def test_event_category(text: str, category: str) -> None:
+    assert one(text).category == category
+
+
+# --- not figures -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It was their first diplomatic engagement.",
+        "The law was passed in 2004.",
+        "The plan runs from 1990-2030.",
+        "They met on May 4.",
+        "They met on 4 May.",
+        "They met at 10:30.",
+        "They met at 3pm.",
+        "The 22nd amendment was cited.",
+        "It happened in the 1980s.",
+        "Call 020 7946 0018 now.",
+        "Call 555-1234 now.",
+        "The 5G rollout began.",
+        "COVID-19 spread fast.",
+        "Section 427 applies.",
+        "The Big 12 conference met.",
+        "He played an MP3 file.",
+        "See page 5 for details.",
+        "He lives at No. 10 now.",
+        "No one knows why.",
+        "One of them left.",
+    ],
+)
+def test_not_figures(text: str) -> None:
+    assert extract_figures(text) == []
+
+
+def test_empty_and_numberless_text() -> None:
+    assert extract_figures("") == []
+    assert extract_figures("No numbers here at all.") == []

@@ -1,0 +1,40 @@
+"""Evaluation gate: figure extraction accuracy on the shared gold files may not drop below recorded floors."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOORS = json.loads((ROOT / "tests" / "eval_floors" / "figures.json").read_text(encoding="utf-8"))
+GOLD = ROOT.parent / "shared" / "gold"
+
+
+def _metrics() -> dict[str, float]:
+    spec = importlib.util.spec_from_file_location("eval_figures", ROOT / "bench" / "eval_figures.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up while the file executes
+    spec.loader.exec_module(mod)
+    result: dict[str, float] = mod.metrics(mod.evaluate())
+    return result
+
+
+@pytest.fixture(scope="module")
+def metrics() -> dict[str, float]:
+    if not (GOLD / "numbers_quantulum3_en.jsonl").exists():
+        pytest.skip("../shared/gold not present")
+    return _metrics()
+
+
+@pytest.mark.parametrize("key", [k for k in FLOORS if not k.startswith("_")])
+def test_floor(metrics: dict[str, float], key: str) -> None:
+    if key.endswith("_max"):
+        name = key.removesuffix("_max")
+        assert metrics[name] <= FLOORS[key], f"{name} = {metrics[name]} rose above {FLOORS[key]}"
+    else:
+        assert metrics[key] >= FLOORS[key], f"{key} = {metrics[key]} fell below floor {FLOORS[key]}"
