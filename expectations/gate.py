@@ -226,8 +226,6 @@ def _key_text(values: tuple[Any, ...]) -> str:
 
 
 def _fmt(v: Any) -> str:
-    if v is None:
-        return "n/a"
     if _norm(v) is None:
         return "null"
     if isinstance(v, float):
