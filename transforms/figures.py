@@ -638,7 +638,7 @@ CANDIDATE = re.compile(
 )
 _WORD_TOKEN = re.compile(r"(\s+and\s+(?=an?\s+(?:half|quarter|third)|[a-z])|[ -])?([A-Za-z]+)")
 _DIGIT_SCALE = re.compile(
-    r"\s?(thousand|million|billion|trillion)\b|(mn|mln|MM|bln|bn|tn|trn|k|K|m|M|b|B|T)(?![A-Za-z])"
+    r"\s?(hundred|thousand|million|billion|trillion)\b|(mn|mln|MM|bln|bn|tn|trn|k|K|m|M|b|B|T)(?![A-Za-z])"
 )
 _FRACTION = re.compile(r"/(\d{1,3})(?![\d/])")
 _MIXED_FRACTION = re.compile(r" (\d)/(\d{1,2})(?![\d/])")
@@ -662,6 +662,11 @@ _SYMBOLS = {
     "=": "=",
 }
 _SYMBOL_QUAL = re.compile(r"(?<![<>=~≈])(>=|<=|=<|[<>≥≤~≈=])\s?$")
+_ORDINAL_WORD = re.compile(
+    r"[ -](?:hundredth|thousandth|millionth|billionth|trillionth|first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|eleventh|twelfth|[a-z]+teenth|[a-z]+tieth)\b",
+    re.I,
+)
 _RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
 _PREV_TOKENS = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’.-]*|[!?;:()\"\n]|\.(?=\s|$)")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
@@ -775,6 +780,9 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         pos = end = wm.end()
     if words[-1] in ("a", "an"):
         return None
+    if _ORDINAL_WORD.match(text, end):
+        return None  # "two hundredth", "one hundred twenty fifth": an ordinal
+
     value = words_value(words)
     if value is None:
         return None
@@ -801,7 +809,7 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
     if sm.group(1):
         if num.spelled and num.value >= 1000:
             return
-        num.value *= SCALES[sm.group(1).lower()]
+        num.value *= SCALES.get(sm.group(1).lower(), 100.0)
     else:
         if num.spelled:
             return
