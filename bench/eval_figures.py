@@ -376,7 +376,7 @@ def evaluate(errors: list[str] | None = None) -> dict[str, dict[str, Tally]]:
             groups.append("recognizers core")
             if case.subset != "NumberModel":
                 # Quantities with units (money, dimensions, temperatures, ages, percents): the news-like part;
-                # NumberModel is mostly number-format puzzles ("2.5^-1", "1.111,11", "twenty and three fifths").
+                # NumberModel is mostly number-format puzzles ("2.5^-1", "1.111,11", ...).
                 groups.insert(-1, "recognizers with units")
         if case.subset in RANGE_MODELS:
             groups.append("recognizers ranges")

@@ -663,8 +663,8 @@ _SYMBOLS = {
 }
 _SYMBOL_QUAL = re.compile(r"(?<![<>=~≈])(>=|<=|=<|[<>≥≤~≈=])\s?$")
 _ORDINAL_WORD = re.compile(
-    r"[ -](?:hundredth|thousandth|millionth|billionth|trillionth|first|second|third|fourth|fifth|sixth|seventh|"
-    r"eighth|ninth|tenth|eleventh|twelfth|[a-z]+teenth|[a-z]+tieth)\b",
+    r"[ -](?:hundredth|thousandth|millionth|billionth|trillionth|first|second|third|fourth|fifth|"
+    r"sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[a-z]+teenth|[a-z]+tieth)\b",
     re.I,
 )
 _RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
