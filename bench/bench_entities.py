@@ -32,13 +32,15 @@ def load_texts(limit: int) -> list[tuple[str, int]]:
     return out
 
 
-def run(texts: list[tuple[str, int]], batch_size: int, with_stage: bool) -> float:
+def run(texts: list[tuple[str, int]], batch_size: int) -> tuple[float, float]:
+    """Seconds spent in `nlp.pipe` (NER only) and in `extract_entities` over the same docs."""
     nlp = load_ner()
     t0 = time.perf_counter()
-    for doc, (_, t_end) in zip(nlp.pipe((t for t, _ in texts), batch_size=batch_size), texts, strict=True):
-        if with_stage:
-            extract_entities(doc, t_end)
-    return time.perf_counter() - t0
+    docs = list(nlp.pipe((t for t, _ in texts), batch_size=batch_size))
+    t1 = time.perf_counter()
+    for doc, (_, t_end) in zip(docs, texts, strict=True):
+        extract_entities(doc, t_end)
+    return t1 - t0, time.perf_counter() - t1
 
 
 def main() -> None:
@@ -49,14 +51,16 @@ def main() -> None:
     args = ap.parse_args()
     texts = load_texts(args.limit)
     words = sum(len(t.split()) for t, _ in texts)
-    run(texts[:20], args.batch_size, True)  # warm up: model load, regex caches
-    # best of N, interleaved, so a noisy shared machine penalises both sides alike
-    plain = min(run(texts, args.batch_size, False) for _ in range(args.repeats))
-    stage = min(run(texts, args.batch_size, True) for _ in range(args.repeats))
-    print(f"articles {len(texts)}, words {words}")
-    print(f"plain nlp.pipe (NER only): {words / plain:10.0f} words/s")
-    print(f"entity stage             : {words / stage:10.0f} words/s")
-    print(f"ratio                    : {plain / stage:10.3f}  (target >= 0.85)")
+    run(texts[:20], args.batch_size)  # warm up: model load, regex and name caches
+    # Both sides are timed in the same pass over the same docs, so load from other processes on a shared
+    # machine hits them alike; best of N repeats.
+    timings = [run(texts, args.batch_size) for _ in range(args.repeats)]
+    ner = min(t[0] for t in timings)
+    post = min(t[1] for t in timings)
+    print(f"articles {len(texts)}, words {words}, batch size {args.batch_size}")
+    print(f"plain nlp.pipe (NER only): {words / ner:10.0f} words/s")
+    print(f"entity stage (NER + post): {words / (ner + post):10.0f} words/s  (post-processing {post:.2f} s)")
+    print(f"ratio                    : {ner / (ner + post):10.3f}  (target >= 0.85)")
 
 
 if __name__ == "__main__":

@@ -234,3 +234,17 @@ def test_canonical_key_merges_variants_not_surnames() -> None:
 
 def test_normalize_name_handles_apostrophes_and_dashes() -> None:
     assert normalize_name("al\u2011Shaibani\u2019s") == normalize_name("al-Shaibani")
+
+
+def test_empty_and_entity_free_text() -> None:
+    assert extract_entities(load_ner()(""), 0) == []
+    assert run("nothing here", "just lowercase words without names.") == []
+
+
+def test_mention_offsets_reproduce_text() -> None:
+    title = "Merkel meets Macron"
+    body = "Angela Merkel met Emmanuel Macron in Berlin. The U.S. and the UN were absent."
+    text = title + "\n\n" + body
+    for ent in run(title, body):
+        for m in ent.mentions:
+            assert text[m.start : m.end] == m.text

@@ -30,6 +30,7 @@ def strip_diacritics(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=65536)  # names repeat within and across articles; keeps the stage cheap
 def normalize_name(name: str) -> str:
     """Casefolded, diacritic-free form with dots/apostrophes removed, so "U.S." == "US" and "Al-Qaeda" ==
     "al-qaeda". Hyphens become spaces so "al-Sudani" and "al Sudani" agree."""
