@@ -38,13 +38,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         result = flow(inputs=[str(p) for p in settings.inputs], db=str(settings.db))
     except Exception as exc:  # one line on stderr, not a traceback
+        _quiet_prefect_shutdown()
         print(f"newsetl run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    _quiet_prefect_shutdown()
     _print_summary(result)
     if result["status"] != "published":
         print(f"newsetl run not published: {result['reason'] or result['status']}", file=sys.stderr)
         return 1
     return 0
+
+
+def _quiet_prefect_shutdown() -> None:
+    # The ephemeral server logs its shutdown at exit; keep our one-line reason the last line on stderr.
+    import logging
+
+    logging.getLogger("prefect").setLevel(logging.WARNING)
 
 
 def _print_summary(r: dict[str, Any]) -> None:

@@ -166,6 +166,20 @@ def test_unlabelled_occurrences_tagged_with_majority_type() -> None:
     assert len(merkel.mentions) == 3
 
 
+def test_ordinary_capitalised_word_not_propagated() -> None:
+    from transforms.entities import _propagatable
+
+    text = "White said the white house was old. White left."
+    assert not _propagatable(text, "White")
+    assert not _propagatable("He met May in May.", "May")
+    assert not _propagatable("La Traviata and more", "La Traviata and")
+    assert _propagatable(text + " Angela Merkel", "Angela Merkel")
+
+
+def test_dangling_function_words_dropped() -> None:
+    assert repaired("saw La Traviata and Tosca", "La Traviata and", "work") == [("La Traviata", "work")]
+
+
 def test_acronym_definition_and_later_use() -> None:
     ents = run(
         "Fighting continues",

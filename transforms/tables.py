@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from transforms.entities import canonical_key
@@ -21,6 +21,17 @@ def figure_id_for(article_id: str, start: int, end: int) -> str:
     return stable_id(article_id, str(start), str(end))
 
 
+def parse_timestamp(value: str | None) -> datetime | None:
+    """ISO 8601 string -> aware datetime (naive taken as UTC); unparseable -> None."""
+    if not value:
+        return None
+    try:
+        ts = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
 def to_rows(articles: list[Article], run_id: str, ingested_at: datetime) -> dict[str, Rows]:
     out: dict[str, Rows] = {k: [] for k in ("articles", "entities", "article_entities", "entity_mentions", "figures")}
     seen_entities: dict[str, dict[str, Any]] = {}
@@ -29,7 +40,7 @@ def to_rows(articles: list[Article], run_id: str, ingested_at: datetime) -> dict
             "article_id": a.article_id, "source_path": a.source_path, "source_id": a.source_id,
             "entry_key": a.entry_key, "url": a.url, "source_domain": a.source_domain, "title": a.title,
             "summary": a.summary, "body": a.body, "text": a.text, "authors": a.authors,
-            "published_at": a.published_at, "language": a.language, "content_hash": a.content_hash,
+            "published_at": parse_timestamp(a.published_at), "language": a.language, "content_hash": a.content_hash,
             "word_count": word_count(a.text), "flags": a.flags, "ingested_at": ingested_at, "run_id": run_id,
         })
         title_end = len(a.title)
