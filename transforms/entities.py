@@ -42,6 +42,7 @@ _PERSON_SHORT_TYPES = frozenset({"person", "organization", "location", "product"
 # of the title, not an organisation mention.
 _PORTFOLIO_AFTER = re.compile(r"\s+(?:Secretary|Minister|Undersecretary|Spokes(?:man|woman|person))\b")
 _PORTFOLIO_BEFORE = re.compile(r"(?:Secretary|Minister|Undersecretary|Ministry)\s+(?:of|for)\s+(?:the\s+)?$")
+_MONTHS = frozenset({"January", "February", "March", "April", "May", "June", "July", "August"})
 # An ALL-CAPS headline defeats the cased model; above this share of uppercase letters we retag it from
 # names found in the body instead.
 _CAPS_SHARE = 0.8
@@ -121,10 +122,27 @@ def _vote_types(text: str, spans: list[Span]) -> dict[str, str]:
     return {k: c.most_common(1)[0][0] for k, c in votes.items()}
 
 
+def _propagatable(text: str, surface: str) -> bool:
+    """Whether other occurrences of `surface` may be tagged: it must end in a name-like word ("La Traviata
+    and" must not spread), and a one-word name that also occurs in lowercase in the article ("White",
+    "Swap", "May") is an ordinary word whose capitalised occurrences may just start a sentence."""
+    if len(surface) < 2 or not surface[:1].isalpha():
+        return False
+    last = surface.rsplit(maxsplit=1)[-1]
+    if not (last[:1].isupper() or last[:1].isdigit() or "-" in last):
+        return False
+    if " " not in surface and surface.lower() != surface:
+        if surface in _MONTHS:
+            return False
+        if re.search(rf"(?<![\w-]){re.escape(surface.lower())}(?![\w-])", text):
+            return False
+    return True
+
+
 def _propagate(text: str, spans: list[Span], caps_title_end: int) -> list[Span]:
     """Tag every further occurrence of a name already tagged somewhere in the document."""
     surfaces = {sp.text(text) for sp in spans if sp.type != "?"}
-    surfaces = {s for s in surfaces if len(s) >= 2 and s[:1].isalpha()}
+    surfaces = {s for s in surfaces if _propagatable(text, s)}
     if not surfaces:
         return spans
     alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))

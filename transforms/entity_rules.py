@@ -108,6 +108,18 @@ def _strip_trailing_lower(text: str, s: int, e: int) -> int:
         e = s + len(head.rstrip())
 
 
+_FUNCTION_WORDS = frozenset({"and", "or", "the", "of", "a", "an", "in", "on", "at", "for", "to", "with", "-"})
+
+
+def _strip_trailing_function_words(text: str, s: int, e: int) -> int:
+    """Drop dangling function words from any span ("La Traviata and", "Oscars - the")."""
+    while True:
+        head, sep, last = text[s:e].rpartition(" ")
+        if not sep or last not in _FUNCTION_WORDS:
+            return e
+        e = s + len(head.rstrip())
+
+
 def looks_like_person(name: str) -> bool:
     """A capitalised multi-word phrase with no organisation/place word and no curated entry."""
     toks = name.split()
@@ -168,6 +180,8 @@ def repair_span(text: str, start: int, end: int, type_: str, split: bool = True)
     s = _strip_leading(text, s, e, type_)
     if type_ in ("person", "location"):
         e = _strip_trailing_lower(text, s, e)
+    else:
+        e = _strip_trailing_function_words(text, s, e)
     s, e = _trim_punct(text, s, e)
     if s >= e:
         return []
