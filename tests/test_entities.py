@@ -183,7 +183,7 @@ def test_dangling_function_words_dropped() -> None:
 def test_acronym_definition_and_later_use() -> None:
     ents = run(
         "Fighting continues",
-        "Troops fought the Islamic State (IS) group near Mosul. A senior IS leader was killed.",
+        "Troops fought the Islamic State (IS) group near Mosul. It is said a senior IS leader was killed.",
     )
     isl = by_name(ents)["Islamic State"]
     assert isl.type == "organization"

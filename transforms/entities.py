@@ -131,7 +131,7 @@ def _propagatable(text: str, surface: str) -> bool:
     last = surface.rsplit(maxsplit=1)[-1]
     if not (last[:1].isupper() or last[:1].isdigit() or "-" in last):
         return False
-    if " " not in surface and surface.lower() != surface:
+    if " " not in surface and not surface.isupper():  # acronyms ("IS") are never ordinary words
         if surface in _MONTHS:
             return False
         if re.search(rf"(?<![\w-]){re.escape(surface.lower())}(?![\w-])", text):
