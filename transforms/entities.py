@@ -205,6 +205,9 @@ def _canonicalise(
     def type_of(key: str) -> str:
         return key_types[key].most_common(1)[0][0]
 
+    def type_of_or_none(key: str) -> str | None:
+        return type_of(key) if key in key_types else None
+
     # acronyms defined in brackets, and acronyms equal to the initials of another entity in the article
     for acro, expansion in acronyms.items():
         a, x = _cluster_key(acro), _cluster_key(expansion)
@@ -244,6 +247,11 @@ def _canonicalise(
             if len(roots) == 1:
                 uf.union(key, roots.pop())
                 break
+
+    # plural group words join their singular ("Syrians" -> "Syrian")
+    for key in by_key:
+        if type_of(key) == "group" and key.endswith("s") and type_of_or_none(key[:-1]) == "group":
+            uf.union(key, key[:-1])
 
     groups: dict[str, list[str]] = defaultdict(list)
     for key in by_key:
