@@ -62,7 +62,7 @@ def load_pages(corpus: Path = CORPUS, limit: int | None = None) -> list[Page]:
     pages = []
     for d in sorted(p for p in corpus.iterdir() if (p / "source.html").exists()):
         meta = json.loads((d / "expected-metadata.json").read_text(encoding="utf-8"))
-        expected_tree = lxml_html.fromstring((d / "expected.html").read_bytes())
+        expected_tree = lxml_html.fromstring((d / "expected.html").read_bytes().decode("utf-8", "replace"))
         pages.append(Page(d.name, (d / "source.html").read_bytes(), " ".join(expected_tree.itertext()),
                           meta.get("title"), meta.get("byline"), meta.get("publishedTime")))
     return pages[:limit] if limit else pages

@@ -25,16 +25,17 @@ _ARTICLE_TYPES = {
     "scholarlyarticle", "techarticle", "report", "webpage", "posting", "creativework", "review",
 }
 # Meta names/properties, most trusted first.
-_TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title")
-_AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author",
-                "sailthru.author", "byl", "citation_author", "twitter:creator")
+_TITLE_META = ("dc:title", "dcterm:title", "dcterms:title", "og:title", "twitter:title", "parsely-title",
+               "sailthru:title")
+_AUTHOR_META = ("dc:creator", "dcterm:creator", "dcterms:creator", "author", "article:author",
+                "parsely-author", "sailthru:author", "byl", "citation_author", "twitter:creator")
 _DATE_META = ("article:published_time", "og:published_time", "og:article:published_time", "datepublished",
               "date", "pubdate", "publishdate", "publish-date", "publish_date", "parsely-pub-date",
-              "sailthru.date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created",
-              "citation_date", "citation_publication_date", "article.published", "originalpublicationdate",
+              "sailthru:date", "dc:date", "dc:date.issued", "dcterms:date", "dcterms:created",
+              "citation_date", "citation_publication_date", "article:published", "originalpublicationdate",
               "displaydate",
               "og:updated_time", "article:modified_time", "datemodified", "last-modified")
-_DESCRIPTION_META = ("description", "og:description", "twitter:description", "dc.description")
+_DESCRIPTION_META = ("description", "og:description", "twitter:description", "dc:description")
 _SITE_META = ("og:site_name", "application-name", "twitter:site")
 
 _WS = re.compile(r"\s+")
@@ -161,7 +162,8 @@ def meta_tags(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
             if el.get(attr):
                 keys.extend(el.get(attr, "").lower().split())
         for key in keys:
-            out.setdefault(key, []).append(content.strip())
+            # dc.title, DC.Title and dc:title are one property.
+            out.setdefault(key.replace(".", ":"), []).append(content.strip())
     return out
 
 
@@ -264,6 +266,12 @@ def clean_author(raw: str) -> list[str]:
             continue
         if all(t.casefold().strip(".") in _NOT_NAME for t in tokens):
             continue
+        # A name has a capitalised word (in scripts with case) and is more than initials ('J J').
+        cased = [t for t in tokens if t[0].lower() != t[0].upper()]
+        if cased and len(cased) == len(tokens) and not any(t[0].isupper() for t in cased):
+            continue
+        if all(len(t.strip(".")) <= 2 for t in tokens):
+            continue
         name = " ".join(tokens)
         if name.isupper() and len(name) > 3:  # wire bylines in capitals: JOE HILDEBRAND -> Joe Hildebrand
             name = " ".join(t.capitalize() if len(t) > 2 else t for t in tokens)
@@ -283,24 +291,31 @@ def _clean_authors(raws: Iterable[str]) -> list[str]:
     return out
 
 
+_BYLINE_CLASS = re.compile(
+    r"^(?:[a-z0-9]+[-_])*(?:byline|byl|author|authors|author-?name|writer|contributor|reporter)"
+    r"(?:[-_](?:name|names|link|links|wrap|wrapper|block|info|container|text))?$")
+
+
 def _visible_byline(tree: lxml_html.HtmlElement) -> list[str]:
-    """Names from rel=author links or byline/author-classed elements, when no metadata names any."""
-    for el in tree.iter("a"):
-        if "author" in (el.get("rel") or "").lower().split():
-            names = clean_author(el.text_content())
-            if names:
-                return names
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "body", "html"):
-            continue
-        marks = f"{el.get('class', '')} {el.get('itemprop', '')} {el.get('id', '')}".lower()
-        if re.search(r"\bbyline|\bauthor(?:-?name)?\b|\bbyl\b", marks) and not re.search(
-                r"comment|avatar|bio", marks):
-            text = _txt(el.text_content())
-            if 0 < len(text) < 120:
-                names = clean_author(text)
+    """Names from rel=author links or byline/author-classed elements, when no metadata names any.
+    Inside <article>/<main> first: sidebars list other stories' authors."""
+    scopes = [el for tag in ("article", "main") for el in tree.iter(tag)][:3] + [tree]
+    for scope in scopes:
+        for el in scope.iter("a"):
+            if "author" in (el.get("rel") or "").lower().split():
+                names = clean_author(el.text_content())
                 if names:
                     return names
+        for el in scope.iter():
+            if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "body", "html"):
+                continue
+            tokens = f"{el.get('class', '')} {el.get('itemprop', '')} {el.get('id', '')}".lower().split()
+            if any(_BYLINE_CLASS.match(t) for t in tokens):
+                text = _txt(el.text_content())
+                if 0 < len(text) < 120:
+                    names = clean_author(text)
+                    if names:
+                        return names
     return []
 
 
@@ -443,7 +458,7 @@ def page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
 def _language(tree: lxml_html.HtmlElement, meta: dict[str, list[str]],
               ld: list[dict[str, Any]]) -> str | None:
     candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
-                  _first(meta, ("content-language", "language", "dc.language", "og:locale")),
+                  _first(meta, ("content-language", "language", "dc:language", "og:locale")),
                   next((_ld_str(o.get("inLanguage")) for o in ld if o.get("inLanguage")), None)]
     for c in candidates:
         if c and (m := re.match(r"\s*([A-Za-z]{2,3})(?:$|[-_\s,;])", c)):
