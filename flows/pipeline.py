@@ -50,6 +50,7 @@ class RunSummary:
     figures: int = 0
     validation_success: bool | None = None
     failed_expectations: list[str] = field(default_factory=list)
+    failure_details: list[str] = field(default_factory=list)  # markdown lines: expectation, detail, samples
     docs_index: str | None = None
     seconds: float = 0.0
 
@@ -92,16 +93,10 @@ def nlp_task(articles: list[Article], cfg: StepConfig) -> list[Article]:
 def audit_task(staging: StagingArea, summary: RunSummary, settings: Settings, prior: PriorState) -> Any:
     from expectations.gate import BatchStats, GateThresholds, audit
 
-    thresholds = GateThresholds(
-        min_articles_per_run=settings.min_articles_per_run,
-        max_quarantine_ratio=settings.max_quarantine_ratio,
-        max_no_entity_ratio=settings.max_no_entity_ratio,
-        min_body_chars=settings.min_body_chars,
-        max_body_chars=settings.max_body_chars,
-    )
+    thresholds = GateThresholds.from_settings(settings)
     files_new = summary.files_seen - summary.files_unchanged
     stats = BatchStats(files_new=files_new, files_quarantined=summary.files_quarantined,
-                       articles_new=summary.articles_loaded)
+                       articles_new=summary.articles_loaded, files_duplicate=summary.files_duplicate)
     return audit(staging.frames(), stats, thresholds, settings.resolved_reports_dir, summary.run_id, prior.history)
 
 
@@ -220,7 +215,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         staging.append("files", file_rows)
         quarantine_rows.clear()
 
-        result = audit_task(staging, summary, settings, prior)
+        result: Any = audit_task(staging, summary, settings, prior)
         # Row-level failures: drop the rows from staging and quarantine them with the expectation as reason.
         by_table: dict[tuple[str, str], list[str]] = {}
         art_paths = dict(staging.con.execute("SELECT article_id, source_path FROM articles").fetchall())
@@ -248,8 +243,13 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         summary.files_duplicate = int(counts.get("duplicate", 0))
         summary.files_quarantined = int(counts.get("quarantined", 0))
         summary.validation_success = bool(result.success)
-        summary.failed_expectations = [f"{f.table}.{f.expectation}" if "." not in f.expectation else f.expectation
-                                       for f in result.failed]
+        summary.failed_expectations = list(result.failed_names)
+        summary.failure_details = [
+            f"`{f.expectation}` ({f.kind}): {f.detail}"
+            + (f"; sample values: {', '.join(repr(v)[:80] for v in f.sample_values[:5])}" if f.sample_values else "")
+            for f in result.failed
+        ] + [f"`{rf.expectation}` (row, quarantined): {rf.table} {rf.key} = {rf.value[:80]!r}"
+             for rf in result.row_failures[:20]]
         summary.docs_index = str(result.docs_index) if result.docs_index else None
 
         def run_row(status: str, reason: str | None) -> dict[str, Any]:
@@ -288,7 +288,7 @@ def _flow_run_id() -> str | None:
 
 
 def _artifact(s: RunSummary) -> None:
-    failed = "\n".join(f"- `{f}`" for f in s.failed_expectations) or "- none"
+    failed = "\n".join(f"- {d}" for d in s.failure_details) or "- none"
     md = f"""# newsetl run `{s.run_id}`: **{s.status}**
 
 | inputs seen | unchanged | loaded | duplicate | quarantined |

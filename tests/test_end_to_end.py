@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import (
+    PUBLISHED_TABLES,
     ROOT,
     SEED_FILE,
-    PUBLISHED_TABLES,
     query,
     run_cli,
     seed_expected,

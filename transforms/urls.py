@@ -6,8 +6,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track the reader; dropping them makes copies of a story share one URL.
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "piwik_", "hsa_", "oly_", "_hs")
-_TRACKING_KEYS = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ito", "ns_mchannel",
-                  "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "ocid", "spm", "share", "smid", "src", "cid"}
+_TRACKING_KEYS = {
+    "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ito", "ns_mchannel",
+    "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "ocid", "spm", "share", "smid", "src", "cid",
+}
 
 
 def domain_of(url_or_domain: str) -> str | None:
