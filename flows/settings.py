@@ -41,8 +41,10 @@ class Settings(BaseSettings):
     min_articles_per_run: int = Field(default=1, description="fewer new or changed articles fails the run")
     max_quarantine_ratio: float = Field(default=0.5, description="quarantined share of new inputs above this fails")
     max_no_entity_ratio: float = Field(default=0.5, description="share of articles without entities above this fails")
-    max_new_language_share: float = Field(default=0.5, description="share of articles in never-seen languages above this fails (needs history)")
-    warn_new_source_share: float = Field(default=0.9, description="share of articles from never-seen sources above this warns")
+    max_new_language_share: float = Field(
+        default=0.5, description="share of articles in never-seen languages above this fails (needs history)")
+    warn_new_source_share: float = Field(
+        default=0.9, description="share of articles from never-seen sources above this warns")
     min_history_articles: int = Field(default=20, description="published articles needed before drift checks apply")
     min_body_chars: int = Field(default=20, description="shorter bodies are quarantined")
     max_body_chars: int = Field(default=2_000_000, description="longer bodies are quarantined")

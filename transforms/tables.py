@@ -53,7 +53,8 @@ def to_rows(articles: list[Article], run_id: str, ingested_at: datetime) -> dict
             link = links.get(eid)
             if link is None:
                 link = links[eid] = {
-                    "article_id": a.article_id, "entity_id": eid, "mentions": 0, "first_offset": min(offsets, default=0),
+                    "article_id": a.article_id, "entity_id": eid, "mentions": 0,
+                    "first_offset": min(offsets, default=0),
                     "in_title": False, "in_summary": False, "surface_forms": Counter(),
                 }
             link["mentions"] += len(ent.mentions)
