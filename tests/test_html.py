@@ -102,7 +102,9 @@ def test_clean_title_and_dates() -> None:
     assert clean_title("Bridge shut - The Estuary Post", "The Estuary Post", []) == "Bridge shut"
     assert clean_title("Estuary Post: Bridge shut", "Estuary Post", []) == "Bridge shut"
     # No site name, but the <h1> says which part is the headline.
-    assert clean_title("Bridge shut | Local | EP", None, ["Bridge shut"]) == "Bridge shut"
+    assert clean_title("Council shuts the harbour bridge | Local | EP", None,
+                       ["Council shuts the harbour bridge"]) == "Council shuts the harbour bridge"
+    assert clean_title("Mozilla - Wikipedia", None, ["Mozilla"]) == "Mozilla - Wikipedia"
     assert clean_title("Cats: a history", None, []) == "Cats: a history"
     assert normalise_date("2015-07-24T05:36:09+0100") == "2015-07-24T05:36:09+01:00"
     assert normalise_date("March 25, 2015") == "2015-03-25"

@@ -120,6 +120,17 @@ def _article_ld(objs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted((o for o in objs if _types(o) & _ARTICLE_TYPES), key=rank)
 
 
+def _ld_title(obj: dict[str, Any], title_tag: str | None) -> str:
+    """headline, or name when both exist, differ, and only name is in the page's <title> (some sites
+    put a subtitle or description into headline)."""
+    headline, name = _txt(obj["headline"]), _txt(obj.get("name") or "")
+    if name and name != headline and title_tag:
+        tag = _key(title_tag)
+        if tag.startswith(_key(name)) and _key(headline) not in tag:
+            return name
+    return headline
+
+
 def _ld_names(value: Any, depth: int = 0) -> list[str]:
     if depth > 3 or value is None:
         return []
@@ -209,6 +220,23 @@ def normalise_date(value: str | None) -> str | None:
             except ValueError:
                 return None
     return None
+
+
+def _prefer_local(dates: list[str]) -> str | None:
+    if not dates:
+        return None
+    first = dates[0]
+    if not first.endswith("+00:00"):
+        return first
+    try:
+        instant = datetime.fromisoformat(first)
+        for d in dates[1:]:
+            if len(d) > 10 and not d.endswith("+00:00") and (other := datetime.fromisoformat(d)).tzinfo \
+                    and other == instant:
+                return d
+    except ValueError:
+        pass
+    return first
 
 
 def _time_element_date(tree: lxml_html.HtmlElement) -> str | None:
@@ -340,19 +368,25 @@ def clean_title(title: str, site_name: str | None, h1: list[str]) -> str:
     if site_name:
         site_keys.add(_key(site_name))
     h1_keys = {_key(h) for h in h1}
-    # Exact h1 match for a piece (or a prefix/suffix join) is the strongest evidence.
+    # Exact h1 match for a piece (or a prefix/suffix join) is the strongest evidence; short pieces
+    # ('Mozilla' of 'Mozilla - Wikipedia') stay whole, as readers title such pages.
     for i in range(len(parts)):
         for j in range(i + 1, len(parts) + 1):
             if (i, j) == (0, len(parts)):
                 continue
             candidate = _join_span(title, parts, i, j)
-            if _key(candidate) in h1_keys:
+            if _key(candidate) in h1_keys and len(candidate.split()) >= 5:
                 return candidate
     first, last = _key(parts[0]), _key(parts[-1])
     if site_keys and (last in site_keys or any(k and (k in last or last in k) for k in site_keys)):
         return _join_span(title, parts, 0, len(parts) - 1)
     if site_keys and (first in site_keys or any(k and (k in first or first in k) for k in site_keys)):
         return _join_span(title, parts, 1, len(parts))
+    # No evidence which piece is the site: drop a trailing '| Site' / '- Site' only when a
+    # headline-length remainder is left ('Mozilla - Wikipedia' stays whole, as readers title it).
+    seps = _TITLE_SEPARATORS.findall(title)
+    if seps[-1].strip() in "|–—-" and len(_join_span(title, parts, 0, len(parts) - 1).split()) >= 5:
+        return _join_span(title, parts, 0, len(parts) - 1)
     return title
 
 
@@ -387,7 +421,7 @@ def page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
             pm.site_name = _txt(pub["name"])
 
     # Title: the article's own headline; page <title> needs its site affix removed.
-    ld_title = next((_txt(o["headline"]) for o in ld
+    ld_title = next((_ld_title(o, pm.title_tag) for o in ld
                      if isinstance(o.get("headline"), str) and o["headline"].strip()
                      and not (_types(o) <= {"webpage", "creativework"})), None)
     meta_title = _first(meta, _TITLE_META)
@@ -414,24 +448,14 @@ def page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
         site = _key(pm.site_name)
         pm.authors = [a for a in pm.authors if _key(a) != site]
 
-    # Publication date.
-    for obj in ld:
-        for key in ("datePublished", "dateCreated", "uploadDate"):
-            if (d := normalise_date(_ld_str(obj.get(key)))):
-                pm.published_at = d
-                break
-        if pm.published_at:
-            break
-    if not pm.published_at:
-        for name in _DATE_META:
-            for v in meta.get(name, []):
-                if (d := normalise_date(v)):
-                    pm.published_at = d
-                    break
-            if pm.published_at:
-                break
-    if not pm.published_at:
-        pm.published_at = _time_element_date(tree)
+    # Publication date: JSON-LD, then meta, then <time>. When another source gives the same instant
+    # with the page's local offset, that one is kept: the local calendar date is what readers see.
+    dates = [d for o in ld for key in ("datePublished", "dateCreated", "uploadDate")
+             if (d := normalise_date(_ld_str(o.get(key))))]
+    dates += [d for name in _DATE_META for v in meta.get(name, []) if (d := normalise_date(v))]
+    if (t := _time_element_date(tree)):
+        dates.append(t)
+    pm.published_at = _prefer_local(dates)
 
     # Canonical URL.
     for el in tree.iter("link"):
