@@ -26,6 +26,7 @@ from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files
 from transforms.dedup import DuplicateIndex, from_bytes
 from transforms.records import Article, Rejection
 from transforms.tables import to_rows
+from warehouse.db import WarehouseBusy
 from warehouse.store import PriorState, StagingArea, cleanup_staging, publish, read_state, record_run
 
 T = TypeVar("T")
@@ -69,7 +70,14 @@ def _split(items: list[T], parts: int) -> list[list[T]]:
     return [items[i::parts] for i in range(parts)] if items else []
 
 
-@task(name="read-warehouse-state", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def _retry_unless_busy(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry transient I/O errors; a busy warehouse already waited lock_timeout_s inside connect()."""
+    return not isinstance(getattr(state, "data", None), WarehouseBusy) and "WarehouseBusy" not in (state.message or "")
+
+
+# Retries only on the steps that touch the warehouse file (I/O); transforms are deterministic.
+@task(name="read-warehouse-state", retries=2, retry_delay_seconds=2, retry_condition_fn=_retry_unless_busy,
+      cache_policy=NO_CACHE)
 def read_prior_state(db: Path, timeout_s: float) -> PriorState:
     return read_state(db, timeout_s)
 
@@ -100,7 +108,7 @@ def audit_task(staging: StagingArea, summary: RunSummary, settings: Settings, pr
     return audit(staging.frames(), stats, thresholds, settings.resolved_reports_dir, summary.run_id, prior.history)
 
 
-@task(name="publish", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="publish", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_unless_busy, cache_policy=NO_CACHE)
 def publish_task(db: Path, staging_path: Path, timeout_s: float) -> None:
     publish(db, staging_path, timeout_s)
 
@@ -164,6 +172,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
                 index.add(aid, chash, from_bytes(sig) if sig else None)
         prior_hashes = {f.path: prior.files[f.path].file_hash for f in todo if f.path in prior.files}
         in_process = len(todo) <= IN_PROCESS_MAX_FILES
+        staged_entities: set[str] = set()
         log.info("run %s: %d inputs, %d unchanged, %d to process", run_id, summary.files_seen,
                  summary.files_unchanged, len(todo))
 
@@ -204,6 +213,9 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
             annotated = [a for batch in _map(nlp_task, _split(fresh, workers), cfg, in_process=in_process)
                          for a in batch]
             rows = to_rows(annotated, run_id, now)
+            # An entity seen in an earlier chunk of this run is already staged; stage each id once.
+            rows["entities"] = [e for e in rows["entities"] if e["entity_id"] not in staged_entities]
+            staged_entities.update(e["entity_id"] for e in rows["entities"])
             for table, table_rows in rows.items():
                 staging.append(table, table_rows)
             staging.append("article_signatures", sigs)
