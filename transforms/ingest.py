@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 from dataclasses import dataclass, field
 
@@ -41,24 +42,36 @@ def kind_of(name: str) -> tuple[str | None, bool]:
     return None, gz
 
 
+_NUL_PADDING = re.compile(rb"\0*\Z")
+
+
 def gunzip_capped(data: bytes, cap: int) -> bytes:
-    """Decompress gzip data, refusing to expand past `cap` bytes (a gzip bomb never fills memory)."""
+    """Decompress gzip data, refusing to expand past `cap` bytes (a gzip bomb never fills memory).
+
+    Reads every member of a multi-member file (`cat a.gz b.gz` is valid gzip); trailing NUL padding is ignored.
+    """
     out = io.BytesIO()
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     view = memoryview(data)
     step = 1 << 16
-    for i in range(0, len(view), step):
-        chunk = d.decompress(view[i:i + step], cap + 1 - out.tell())
-        out.write(chunk)
-        while d.unconsumed_tail and out.tell() <= cap:
-            out.write(d.decompress(d.unconsumed_tail, cap + 1 - out.tell()))
-        if out.tell() > cap:
-            raise ValueError(f"decompresses to more than {cap} bytes")
-        if d.eof:
-            break
-    if not d.eof:
-        raise gzip.BadGzipFile("truncated gzip stream")
-    return out.getvalue()
+    pos = 0
+    while True:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        fed = pos
+        while not d.eof:
+            if d.unconsumed_tail:
+                chunk: bytes | memoryview = d.unconsumed_tail
+            elif fed < len(view):
+                chunk = view[fed:fed + step]
+                fed += len(chunk)
+            else:
+                raise gzip.BadGzipFile("truncated gzip stream")
+            # max_length >= 1 here: out never passes cap without raising below (0 would mean unlimited).
+            out.write(d.decompress(chunk, cap + 1 - out.tell()))
+            if out.tell() > cap:
+                raise ValueError(f"decompresses to more than {cap} bytes")
+        pos = fed - len(d.unused_data)
+        if _NUL_PADDING.match(data, pos):  # no copy of the rest: many tiny members must stay linear
+            return out.getvalue()
 
 
 def parse_file(data: bytes, source_path: str, name: str, limits: ParseLimits) -> ParseResult:
