@@ -65,6 +65,17 @@ def _print_summary(r: dict[str, Any]) -> None:
     )
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flows.serve import NoPrefectServer, ServeSpec, serve
+
+    try:
+        serve(_settings(args), ServeSpec(cron=args.cron, name=args.name))
+    except (ValueError, NoPrefectServer) as exc:
+        print(f"newsetl serve: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from flows.extract import extract_paths
 
@@ -102,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--input", action="append", metavar="PATH", help="file or folder (repeatable; default seeds/)")
     r.add_argument("--db", metavar="FILE", help="DuckDB file (default warehouse/news.duckdb)")
     r.set_defaults(func=cmd_run)
+
+    sv = sub.add_parser("serve", help="serve the flow as a scheduled Prefect deployment (one run at a time)")
+    sv.add_argument("--cron", required=True, metavar="EXPR", help='schedule, e.g. "0 3 * * *" (daily at 03:00)')
+    sv.add_argument("--input", action="append", metavar="PATH", help="file or folder (repeatable; default seeds/)")
+    sv.add_argument("--db", metavar="FILE", help="DuckDB file (default warehouse/news.duckdb)")
+    sv.add_argument("--name", default="newsetl-scheduled", help="deployment name (default newsetl-scheduled)")
+    sv.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("extract", help="parse and extract files or folders to JSON Lines on stdout (no database)")
     e.add_argument("paths", nargs="+", metavar="PATH")
