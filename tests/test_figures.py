@@ -92,6 +92,31 @@ def test_ranges() -> None:
     assert (f.value, f.range_end, f.unit) == (2e6, 3e6, "USD")
 
 
+@pytest.mark.parametrize(
+    ("text", "pct", "money", "code"),
+    [
+        ("Profits jumped 76% to $1.13bn in the quarter.", 76, 1.13e9, "USD"),
+        ("Its sales rose 2% to $11.1bn.", 2, 11.1e9, "USD"),
+        ("Revenue was up 4.3% to £1.97bn.", 4.3, 1.97e9, "GBP"),
+        ("Spending rose 12.3% to $1.15 trillion last year.", 12.3, 1.15e12, "USD"),
+    ],
+)
+def test_change_to_level_is_two_figures(text: str, pct: float, money: float, code: str) -> None:
+    # Regression (BBC corpus): "X% to $Y" was one percent figure with the money scale leaking into it.
+    figs = extract_figures(text)
+    assert [(f.category, f.unit) for f in figs] == [("percent", "percent"), ("money", code)]
+    assert figs[0].value == pytest.approx(pct) and figs[0].range_end is None and figs[0].direction == "up"
+    assert figs[1].value == pytest.approx(money) and figs[1].qualifier == "="
+
+
+def test_range_needs_one_unit_kind() -> None:
+    f = one("It grew 3 to 5 million.")
+    assert (f.value, f.range_end) == (3e6, 5e6)
+    f = one("a bill of between $2bn and $3bn")
+    assert (f.value, f.range_end, f.unit) == (2e9, 3e9, "USD")
+    assert [f.unit for f in extract_figures("from 5km to 10 miles")] == ["km", "mile"]
+
+
 # --- units -------------------------------------------------------------------------------------------------
 
 

@@ -668,7 +668,8 @@ _ORDINAL_WORD = re.compile(
     re.I,
 )
 _RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
-_PREV_TOKENS = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’.-]*|[!?;:()\"\n]|\.(?=\s|$)")
+# Digits are tokens too so that a scan for words before a number stops at the previous number.
+_PREV_TOKENS = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’.-]*|[!?;:()\"\n]|\.(?=\s|$)|\d[\d.,]*%?")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n")
 
@@ -1018,16 +1019,27 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             if m2:
                 n2 = _parse_number(text, m2)
                 if n2 is not None and _not_a_figure(text, n2) is None and n2.spelled == num.spelled:
-                    _apply_scale(text, n2, currency_code is not None)
-                    if not num.scaled and n2.scaled and n2.value / max(num.value, 1e-12) >= 1000:
-                        factor = n2.value / _Num_scale_base(text, n2)
-                        value *= factor
+                    cur2 = currency_prefix(text, m2.start())
+                    _apply_scale(text, n2, currency_code is not None or cur2 is not None)
                     unit2 = match_unit(text, n2.end)
-                    same_unit = unit_first is None or (unit2 is not None and unit2.code == unit_first.code)
-                    if n2.value > value and same_unit:
+                    if unit2 and unit2.kind == "currency" and cur2:
+                        unit2 = None
+                    # "A to B" is one range only when both sides measure the same thing (or one side says
+                    # it for both: "10-15%", "$2-3bn"); "jumped 76% to $1.13bn" is a change and a level.
+                    code1 = currency_code or (unit_first.code if unit_first else None)
+                    code2 = cur2[0] if cur2 else (unit2.code if unit2 else None)
+                    same_unit = code2 is None or code1 is None or code1 == code2
+                    # The scale of the end carries to a bare start: "3 to 5 million".
+                    start_value = value
+                    if not num.scaled and n2.scaled and n2.value / max(num.value, 1e-12) >= 1000:
+                        start_value = value * n2.value / _Num_scale_base(text, n2)
+                    if same_unit and n2.value > start_value:
+                        value = start_value
                         range_end = n2.value
                         end = n2.end
                         unit = unit2 if unit2 else unit_first
+                        if cur2 and not currency_code:
+                            currency_code = cur2[0]
     if (
         not num.scaled
         and unit is None
