@@ -48,6 +48,9 @@ _BOILERPLATE = re.compile(
     r"|this (?:article|entry) was (?:originally )?(?:posted|published) .{0,200})$",
     re.IGNORECASE,
 )
+# The document's first element (after the XML declaration, comments and DOCTYPE), and the feed roots.
+_ROOT = re.compile(rb"<([A-Za-z_][\w:.-]*)")
+_FEED_ROOTS = {"rss", "rdf", "feed", "channel"}
 _HTML_TAG = re.compile(r"</?(?:p|br|div|span|a|b|i|em|strong|ul|ol|li|h[1-6]|img|table|blockquote)\b[^>]*>",
                        re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z\"“‘(])")
@@ -252,9 +255,11 @@ def parse_feed(data: bytes, source_path: str) -> tuple[list[RawArticle], list[Re
     problem = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}" if bozo else ""
     entries = parsed.get("entries") or []
     if not entries:
-        if not parsed.get("version") and (bozo or not parsed.get("feed")):
-            return [], [Rejection(source_path, "malformed_feed",
-                                  f"not an RSS/Atom feed{': ' + problem[:300] if problem else ''}")]
+        root = _ROOT.search(xml)
+        root_name = root.group(1).decode("ascii", "replace") if root else ""
+        if not parsed.get("version") and root_name.split(":")[-1].lower() not in _FEED_ROOTS:
+            why = problem[:300] if problem else f"root element <{root_name[:40]}>"
+            return [], [Rejection(source_path, "malformed_feed", f"not an RSS/Atom feed: {why}")]
         kind = parsed.get("version") or "feed"
         return [], [Rejection(source_path, "empty_feed", f"{kind} without entries")]
 
@@ -356,12 +361,12 @@ def _http_domain(value: Any) -> str | None:
 
 
 def _authors(entry: Any) -> list[str]:
-    # `author` holds the first author verbatim; feedparser's split of "email (Name)" into name/email cuts
-    # long domains, so take the raw string for the first and the parsed list only for co-authors.
     listed = [a["name"] for a in entry.get("authors") or []
               if isinstance(a, dict) and isinstance(a.get("name"), str)]
-    first = entry.get("author")
-    names = ([first] + listed[1:]) if isinstance(first, str) and first.strip() else listed
+    raw = entry.get("author")
+    # One author: take the raw string. feedparser's split of "email (Name)" cuts long mail domains
+    # ("ple (Tomasz Nowak"); clean_author drops the address itself.
+    names = [raw] if len(listed) <= 1 and isinstance(raw, str) and raw.strip() else listed
     out: list[str] = []
     for n in names:
         cleaned = clean_author(fix_text(n))
