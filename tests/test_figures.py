@@ -156,9 +156,7 @@ def test_pounds_of_weight_is_lb() -> None:
     assert one("He bought 20 pounds of rice.").unit == "lb"
 
 
-@pytest.mark.parametrize(
-    "text", ["A 45-year-old man was held.", "The victim, aged 45, died.", "She is 45 years old."]
-)
+@pytest.mark.parametrize("text", ["A 45-year-old man was held.", "The victim, aged 45, died.", "She is 45 years old."])
 def test_age(text: str) -> None:
     f = [f for f in extract_figures(text) if f.value == 45][0]
     assert (f.category, f.unit) == ("age", "year")
@@ -270,3 +268,41 @@ def test_not_figures(text: str) -> None:
 def test_empty_and_numberless_text() -> None:
     assert extract_figures("") == []
     assert extract_figures("No numbers here at all.") == []
+
+
+# --- BBC corpus regressions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He beat Petrova 6-3 6-2 to reach the final.",
+        "a 2-1 Uefa Cup win over Graz",
+        "Hearts 2-1 Livingston",
+        "after going 2-0 up in the second set",
+        "Wales led 33-8 at the break.",
+        "England ended up losing 28-17.",
+        "He won 7-6 (7-5) 4-6 6-3.",
+        "at odds of 8-1.",
+        "the 1980-81 season",
+        "until at least 2008, helped by exports",
+        "commitments beyond 2009.",
+        "BBC Radio Five Live said",
+        "the RBS Six Nations.",
+    ],
+)
+def test_scores_years_and_names_are_not_figures(text: str) -> None:
+    assert extract_figures(text) == []
+
+
+def test_rising_pairs_stay_ranges() -> None:
+    assert one("It has 20-30 staff.").range_end == 30
+    assert one("He scored 2-3 goals a game.").range_end == 3
+    assert one("over 2000 people died").value == 2000
+
+
+def test_scale_before_currency_word_and_change_then_level() -> None:
+    f = one("a 400m euro loan")
+    assert (f.value, f.unit) == (4e8, "EUR")
+    figs = extract_figures("The population will increase by 46% to 420 million by 2050.")
+    assert [(f.value, f.unit, f.range_end) for f in figs] == [(46, "percent", None), (4.2e8, None, None)]

@@ -624,9 +624,7 @@ SENT_ABBREV = {
 
 # ------------------------------------------------------------------------------------------------ regexes
 
-_WORD_ALT = "|".join(
-    sorted(set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen", "half"}, key=len, reverse=True)
-)
+_WORD_ALT = "|".join(sorted(set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen", "half"}, key=len, reverse=True))
 _DENOM_ALT = "|".join(sorted(DENOMINATORS, key=len, reverse=True))
 CANDIDATE = re.compile(
     r"(?P<num>(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+))"
@@ -642,9 +640,7 @@ _DIGIT_SCALE = re.compile(
 )
 _FRACTION = re.compile(r"/(\d{1,3})(?![\d/])")
 _MIXED_FRACTION = re.compile(r" (\d)/(\d{1,2})(?![\d/])")
-_TIME_AFTER = re.compile(
-    r"(?::\d\d|\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|CET|UTC|o'clock)(?![A-Za-z]))", re.I
-)
+_TIME_AFTER = re.compile(r"(?::\d\d|\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|CET|UTC|o'clock)(?![A-Za-z]))", re.I)
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th|s)(?![A-Za-z])|'s")
 _PHONE = re.compile(r"\+?\(?\d{2,5}\)?(?:[ -]\d{3,4}){1,3}(?!\d)")
 _AGE_AFTER = re.compile(r"[ -](year|month|week|day)s?[ -]old\b|[ -](years?|months?) of age\b", re.I)
@@ -725,12 +721,7 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         num = _Num(parse_digits(s), m.start(), m.end(), False, s)
         # "2 1/2", "1/40"
         fm = _FRACTION.match(text, num.end)
-        if (
-            fm
-            and num.plain_int
-            and int(fm.group(1)) > 0
-            and not re.match(r"\d", text[num.start - 1 : num.start])
-        ):
+        if fm and num.plain_int and int(fm.group(1)) > 0 and not re.match(r"\d", text[num.start - 1 : num.start]):
             if num.start > 0 and text[num.start - 1] == "/":
                 return None
             num.value = num.value / int(fm.group(1))
@@ -816,7 +807,10 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
             return
         abbr = sm.group(2)
         if abbr in ("m", "b") and not currency:
-            return
+            # "400m euros": the currency word after the scale says it is money, so "m" is million.
+            after = match_unit(text, sm.end())
+            if after is None or after.kind != "currency":
+                return
         if abbr in ("B", "T") and not currency:
             return
         num.value *= SCALE_ABBR.get(abbr, SCALE_ABBR.get(abbr.lower(), 1.0))
@@ -872,11 +866,7 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
     i = 0
     if measured or (words and words[0][0].lower() == "of"):
         # "3,000 tonnes of rice", "$2bn in aid", "7.4% of the workforce"
-        if (
-            not words
-            or words[0][0].lower() not in ("of", "in")
-            or (words[0][0].lower() == "in" and not money)
-        ):
+        if not words or words[0][0].lower() not in ("of", "in") or (words[0][0].lower() == "in" and not money):
             return None
         if words[0][1] != pos + 1:
             return None
@@ -968,6 +958,9 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     skip = _not_a_figure(text, num)
     if skip is not None:
         return None, skip
+    score_end = _score_end(text, num)
+    if score_end is not None:
+        return None, score_end
     span_start = num.start
     # Sign: "-5", "−20C", "minus 5" (not the hyphen of a range or compound).
     if (
@@ -1013,9 +1006,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         ):
             ok = False
         if ok:
-            m2 = CANDIDATE.match(
-                text, rc.end() + (len(text[rc.end() :]) - len(text[rc.end() :].lstrip("$£€¥₹ ")))
-            )
+            m2 = CANDIDATE.match(text, rc.end() + (len(text[rc.end() :]) - len(text[rc.end() :].lstrip("$£€¥₹ "))))
             if m2:
                 n2 = _parse_number(text, m2)
                 if n2 is not None and _not_a_figure(text, n2) is None and n2.spelled == num.spelled:
@@ -1029,6 +1020,12 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                     code1 = currency_code or (unit_first.code if unit_first else None)
                     code2 = cur2[0] if cur2 else (unit2.code if unit2 else None)
                     same_unit = code2 is None or code1 is None or code1 == code2
+                    if (
+                        unit_first is not None
+                        and code2 is None
+                        and ((n2.scaled and not num.scaled) or _after_change_word(text, span_start))
+                    ):
+                        same_unit = False  # "rose 46% to 420 million": a change, then a level
                     # The scale of the end carries to a bare start: "3 to 5 million".
                     start_value = value
                     if not num.scaled and n2.scaled and n2.value / max(num.value, 1e-12) >= 1000:
@@ -1054,11 +1051,12 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and len(num.digits) == 4
         and 1800 <= num.value <= 2100
         and not currency_code
-        and not qual
+        and (not qual or not _counted_word_follows(text, end))
         and (unit is None or unit.kind == "duration")
         and (range_end is None or (range_end == int(range_end) and 1800 <= range_end <= 2100))
     ):
-        return None, end  # "in 2004", "1990-2030"
+        ym = re.match(r"[-–/](\d{2}|\d{4})\b", text[end : end + 6]) if range_end is None else None
+        return None, end + (ym.end() if ym else 0)  # "in 2004", "1990-2030", "the 1980-81 season"
     if num.plain_int and range_end is None and unit is None and not currency_code:
         # "2004-05", "1995-2030": year spans.
         ym = re.match(r"[-–/](\d{2}|\d{4})\b", text[num.end : num.end + 6])
@@ -1094,6 +1092,15 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             and text[prev[0][1] + len(prev1) : span_start].strip() == ""
         ):
             return None, end
+    # "Six Nations", "Radio Five Live", "The Two Ronnies": a capitalised number word inside a sentence is a name.
+    if (
+        num.spelled
+        and text[num.start].isupper()
+        and not currency_code
+        and not qual
+        and not _is_sentence_start(text, num.start)
+    ):
+        return None, end
     # A bare "one" is a pronoun or article far more often than a figure.
     if num.spelled and num.value == 1 and unit is None and not currency_code and not qual and not num.scaled:
         return None, end
@@ -1113,9 +1120,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     unit_end = unit.end if unit else end
     if unit:
         end = max(end, unit.end)
-    sq = re.match(
-        r"[ -](or more|or over|or above|plus|or less|or fewer|or under|or so)\b", text[end : end + 12]
-    )
+    sq = re.match(r"[ -](or more|or over|or above|plus|or less|or fewer|or under|or so)\b", text[end : end + 12])
     if sq:
         qualifier = QUALIFIERS_AFTER[sq.group(1)]
         end += sq.end()
@@ -1128,16 +1133,11 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         if (
             unit.code == "GBP"
             and text[unit_end : unit_end + 3] in (" of", " ba")
-            or (
-                unit.code == "GBP"
-                and any(w.lower().startswith("weigh") for w, _ in _prev_words(text, surf_start, 3))
-            )
+            or (unit.code == "GBP" and any(w.lower().startswith("weigh") for w, _ in _prev_words(text, surf_start, 3)))
         ):
             code, kind = "lb", "mass"
     category = KIND_CATEGORY.get(kind or "", "quantity") if kind else "count"
-    age = (
-        _AGE_AFTER.match(text, num.end if range_end is None else end) if kind in (None, "duration") else None
-    )
+    age = _AGE_AFTER.match(text, num.end if range_end is None else end) if kind in (None, "duration") else None
     if age:
         code = (age.group(1) or age.group(2)).lower().rstrip("s")
         kind, category = "age", "age"
@@ -1220,6 +1220,122 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         direction=direction,
     )
     return fig, max(end, num.end)
+
+
+_SCORE_PAIR = re.compile(r"[-–](\d{1,3})(?!\d|[.,]\d|[/%]|[-–]?[a-zA-Z])")
+_SCORE_NEXT = re.compile(r"\s*(?:\(\d{1,2}[-–]\d{1,2}\)\s*)?\d{1,3}[-–]\d{1,3}(?![\d.,%])")
+_SCORE_PREV = re.compile(r"\d{1,3}[-–]\d{1,3}\)?\s*\(?$")
+_SCORE_WORDS_AFTER = {
+    "win",
+    "wins",
+    "victory",
+    "defeat",
+    "lead",
+    "draw",
+    "loss",
+    "success",
+    "triumph",
+    "thrashing",
+    "drubbing",
+    "scoreline",
+    "home",
+    "away",
+    "aggregate",
+    "deficit",
+    "advantage",
+    "margin",
+    "up",
+    "down",
+    "at",
+    "in",
+    "on",
+    "with",
+    "after",
+    "against",
+    "to",
+}
+_SCORE_WORDS_BEFORE = {
+    "beat",
+    "beats",
+    "beating",
+    "beaten",
+    "won",
+    "win",
+    "wins",
+    "winning",
+    "lost",
+    "lose",
+    "losing",
+    "drew",
+    "draw",
+    "lead",
+    "led",
+    "leading",
+    "trail",
+    "trailed",
+    "trailing",
+    "defeated",
+    "defeat",
+    "edged",
+    "thrashed",
+    "score",
+    "scored",
+    "scoreline",
+    "odds",
+    "victory",
+    "going",
+    "finished",
+    "ended",
+}
+
+
+def _score_end(text: str, num: _Num) -> int | None:
+    """End of a sports score or odds ("6-4 7-5", "a 2-0 win", "beat them 33-15", "odds of 8-1"), else None.
+
+    A hyphenated pair of small integers is a range only when it rises, starts above zero and has no score
+    around it (another pair next to it, a result word after it or a match verb before it).
+    """
+    if num.spelled or not num.plain_int or len(num.digits) > 3:
+        return None
+    if num.start > 0 and (text[num.start - 1] in "$£€¥-–." or text[num.start - 1].isdigit()):
+        return None
+    pm = _SCORE_PAIR.match(text, num.end)
+    if pm is None:
+        return None
+    a, b = int(num.digits), int(pm.group(1))
+    end = pm.end()
+    if match_unit(text, end) is not None or _DIGIT_SCALE.match(text, end):
+        return None  # "2-3 miles", "2-3 million"
+    if b <= a or a == 0 or _SCORE_NEXT.match(text, end) or _SCORE_PREV.search(text, max(0, num.start - 12), num.start):
+        return end
+    nw = _NEXT_WORD.match(text, end)
+    if nw and nw.group(1).lower() in _SCORE_WORDS_AFTER and nw.group(1).lower() not in ("to", "in", "on", "at"):
+        return end
+    if not _counted_word_follows(text, end) and any(
+        w.lower() in _SCORE_WORDS_BEFORE for w, _ in _prev_words(text, num.start, 4)
+    ):
+        return end
+    return None
+
+
+def _after_change_word(text: str, pos: int) -> bool:
+    """A change verb or adverb right before pos ("rose 5%", "increase by 46%")."""
+    for w, _ in _prev_words(text, pos, 2):
+        lw = w.lower()
+        if lw in UP_WORDS or lw in DOWN_WORDS:
+            return True
+        if lw != "by":
+            return False
+    return False
+
+
+def _counted_word_follows(text: str, pos: int) -> bool:
+    """A lower-case content word right after pos ("over 2000 people"), i.e. the number counts something."""
+    nw = _NEXT_WORD.match(text, pos)
+    if nw is None or nw.start(1) != pos + 1:
+        return False
+    w = nw.group(1)
+    return w[0].islower() and w.lower() not in OBJECT_STOP
 
 
 def _Num_scale_base(text: str, n: _Num) -> float:
