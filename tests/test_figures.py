@@ -306,3 +306,11 @@ def test_scale_before_currency_word_and_change_then_level() -> None:
     assert (f.value, f.unit) == (4e8, "EUR")
     figs = extract_figures("The population will increase by 46% to 420 million by 2050.")
     assert [(f.value, f.unit, f.range_end) for f in figs] == [(46, "percent", None), (4.2e8, None, None)]
+
+
+def test_spelled_range_scale_years_and_one_of() -> None:
+    f = one("The library receives between three and four million requests a year.")
+    assert (f.value, f.range_end) == (3e6, 4e6)
+    assert values("sales fell from 36,185 in 2003 to 28,041 in 2004") == [36185, 28041]
+    assert extract_figures("the first gain since 2000/01.") == []
+    assert extract_figures("a film built around one of the genre's best-known figures") == []

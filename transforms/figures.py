@@ -722,8 +722,8 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         # "2 1/2", "1/40"
         fm = _FRACTION.match(text, num.end)
         if fm and num.plain_int and int(fm.group(1)) > 0 and not re.match(r"\d", text[num.start - 1 : num.start]):
-            if num.start > 0 and text[num.start - 1] == "/":
-                return None
+            if (num.start > 0 and text[num.start - 1] == "/") or fm.group(1)[0] == "0":
+                return None  # "1/2/3", "2000/01" (a fiscal year)
             num.value = num.value / int(fm.group(1))
             num.end = fm.end()
             num.plain_int = False
@@ -1009,7 +1009,12 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             m2 = CANDIDATE.match(text, rc.end() + (len(text[rc.end() :]) - len(text[rc.end() :].lstrip("$£€¥₹ "))))
             if m2:
                 n2 = _parse_number(text, m2)
-                if n2 is not None and _not_a_figure(text, n2) is None and n2.spelled == num.spelled:
+                if (
+                    n2 is not None
+                    and _not_a_figure(text, n2) is None
+                    and n2.spelled == num.spelled
+                    and not (_year_like(num) and not _year_like(n2))  # "from 36,185 in 2003 to 28,041"
+                ):
                     cur2 = currency_prefix(text, m2.start())
                     _apply_scale(text, n2, currency_code is not None or cur2 is not None)
                     unit2 = match_unit(text, n2.end)
@@ -1028,7 +1033,10 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                         same_unit = False  # "rose 46% to 420 million": a change, then a level
                     # The scale of the end carries to a bare start: "3 to 5 million".
                     start_value = value
-                    if not num.scaled and n2.scaled and n2.value / max(num.value, 1e-12) >= 1000:
+                    n2_scaled = n2.scaled or (
+                        n2.spelled and text[n2.start : n2.end].lower().rsplit(None, 1)[-1] in SCALES
+                    )
+                    if not num.scaled and n2_scaled and n2.value / max(num.value, 1e-12) >= 1000:
                         start_value = value * n2.value / _Num_scale_base(text, n2)
                     if same_unit and n2.value > start_value:
                         value = start_value
@@ -1102,7 +1110,14 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     ):
         return None, end
     # A bare "one" is a pronoun or article far more often than a figure.
-    if num.spelled and num.value == 1 and unit is None and not currency_code and not qual and not num.scaled:
+    if (
+        num.spelled
+        and num.value == 1
+        and unit is None
+        and not currency_code
+        and not num.scaled
+        and (not qual or text.startswith(" of ", end))  # "around one of the genre's best"
+    ):
         return None, end
 
     # Suffix qualifiers: "1,000+", "50 or more".
@@ -1316,6 +1331,10 @@ def _score_end(text: str, num: _Num) -> int | None:
     ):
         return end
     return None
+
+
+def _year_like(n: _Num) -> bool:
+    return n.plain_int and len(n.digits) == 4 and 1800 <= n.value <= 2100
 
 
 def _after_change_word(text: str, pos: int) -> bool:
