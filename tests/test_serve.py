@@ -1,0 +1,116 @@
+"""`newsetl serve` against a real Prefect server: a scheduled deployment, API-triggered runs, one at a time.
+
+The session's `prefect server start` (conftest) is the server; `newsetl serve` runs in its own process
+group and is stopped in teardown. Everything is checked through the server's REST API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, cli_env, query
+
+DEPLOYMENT = "newsetl-scheduled"
+
+
+def api(base: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"{base}{path}", data=data, method=method,
+                                 headers={"content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read() or b"null")
+
+
+def wait_for(fn: Any, timeout: float, what: str, every: float = 0.5) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = fn()
+        if got:
+            return got
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def deployment(base: str) -> dict[str, Any] | None:
+    try:
+        return api(base, "GET", f"/deployments/name/newsetl-run/{DEPLOYMENT}")  # type: ignore[no-any-return]
+    except OSError:  # 404 until registered
+        return None
+
+
+@pytest.fixture(scope="module")
+def served(prefect_api: str, prefect_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """`newsetl serve --cron "0 3 * * *" --input seeds --db <tmp>` running until the module ends."""
+    tmp = tmp_path_factory.mktemp("serve")
+    db = tmp / "served.duckdb"
+    log = (tmp / "serve.log").open("wb")
+    # Poll for runs every 2 s instead of 10 s so the test does not idle.
+    env = cli_env(prefect_home, PREFECT_API_URL=prefect_api, PREFECT_RUNNER_POLL_FREQUENCY="2")
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--cron", "0 3 * * *",
+                             "--input", str(ROOT / "seeds"), "--db", str(db)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        dep = wait_for(lambda: proc.poll() is None and deployment(prefect_api) or (
+            proc.poll() is not None and pytest.fail(f"serve exited: {(tmp / 'serve.log').read_text()[-2000:]}")),
+            120, "the deployment to be registered")
+        yield {"api": prefect_api, "db": db, "deployment": dep, "proc": proc, "log": tmp / "serve.log"}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_deployment_has_schedule_parameters_and_limit(served: dict[str, Any]) -> None:
+    dep = served["deployment"]
+    crons = [s["schedule"].get("cron") for s in dep["schedules"] if s.get("active", True)]
+    assert crons == ["0 3 * * *"]
+    assert dep["paused"] is False
+    assert dep["parameters"] == {"inputs": [str(ROOT / "seeds")], "db": str(served["db"])}
+    limit = dep.get("global_concurrency_limit") or {}
+    assert limit.get("limit") == 1 or dep.get("concurrency_limit") == 1, dep
+
+
+def test_api_triggered_runs_complete_one_at_a_time(served: dict[str, Any]) -> None:
+    base, dep_id = served["api"], served["deployment"]["id"]
+    runs = [api(base, "POST", f"/deployments/{dep_id}/create_flow_run", {}) for _ in range(2)]
+    ids = [r["id"] for r in runs]
+    seen: dict[str, set[str]] = {i: set() for i in ids}
+    both_running = False
+
+    def first_completed() -> str | None:
+        nonlocal both_running
+        states = {i: api(base, "GET", f"/flow_runs/{i}")["state"] for i in ids}
+        for i, st in states.items():
+            seen[i].add(st["name"])
+            assert st["type"] not in ("FAILED", "CRASHED"), (st, served["log"].read_text()[-3000:])
+        both_running = both_running or all(st["type"] == "RUNNING" for st in states.values())
+        done = [i for i, st in states.items() if st["type"] == "COMPLETED"]
+        return done[0] if done else None
+
+    done = wait_for(first_completed, 150, "a served flow run to complete")
+    other = next(i for i in ids if i != done)
+    # Concurrency limit 1: the second run was held back (never running alongside the first).
+    assert not both_running
+    assert "Running" not in seen[other] or "AwaitingConcurrencySlot" in seen[other], seen
+
+    arts = api(base, "POST", "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [done]}}})
+    summary = [a for a in arts if a["key"] == "newsetl-run-summary"]
+    assert summary and "published" in summary[0]["data"], arts
+    result = api(base, "GET", f"/flow_runs/{done}")
+    assert result["deployment_id"] == dep_id
+    n = query(served["db"], "SELECT count(*) FROM articles")[0][0]
+    assert n > 0
