@@ -314,3 +314,27 @@ def test_spelled_range_scale_years_and_one_of() -> None:
     assert values("sales fell from 36,185 in 2003 to 28,041 in 2004") == [36185, 28041]
     assert extract_figures("the first gain since 2000/01.") == []
     assert extract_figures("a film built around one of the genre's best-known figures") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("a loan of 35 lakh rupees", 3.5e6, "INR"),
+        ("a Rs 1,200 crore project", 1.2e10, "INR"),
+        ("It costs USD115.", 115, "USD"),
+        ("Revenue was $-99.99.", -99.99, "USD"),
+        ("a 12-cent-a-share dividend", 12, "USD_cent"),
+        ("the 16-bit chip", 16, "bit"),
+        ("an area of 4 km squared", 4, "km2"),
+    ],
+)
+def test_scale_words_codes_and_hyphen_units(text: str, value: float, unit: str) -> None:
+    f = one(text)
+    assert (f.value, f.unit) == (pytest.approx(value), unit)
+
+
+def test_object_stops_at_the_next_number() -> None:
+    assert [(f.value, f.unit) for f in extract_figures("five of the three-ton satellites")] == [
+        (5, None),
+        (3, "tonne"),
+    ]

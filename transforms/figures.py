@@ -636,8 +636,11 @@ CANDIDATE = re.compile(
 )
 _WORD_TOKEN = re.compile(r"(\s+and\s+(?=an?\s+(?:half|quarter|third)|[a-z])|[ -])?([A-Za-z]+)")
 _DIGIT_SCALE = re.compile(
-    r"\s?(hundred|thousand|million|billion|trillion)\b|(mn|mln|MM|bln|bn|tn|trn|k|K|m|M|b|B|T)(?![A-Za-z])"
+    r"\s?(hundred|thousand|million|billion|trillion|lakh|lakhs|crore|crores)\b"
+    r"|(mn|mln|MM|bln|bn|tn|trn|k|K|m|M|b|B|T)(?![A-Za-z])"
 )
+# Indian scale words are common in South Asian news: "35 lakh rupees", "Rs 1,200 crore".
+_DIGIT_SCALE_WORDS = {**SCALES, "hundred": 100.0, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
 _FRACTION = re.compile(r"/(\d{1,3})(?![\d/])")
 _MIXED_FRACTION = re.compile(r" (\d)/(\d{1,2})(?![\d/])")
 _TIME_AFTER = re.compile(r"(?::\d\d|\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|CET|UTC|o'clock)(?![A-Za-z]))", re.I)
@@ -801,7 +804,7 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
     if sm.group(1):
         if num.spelled and num.value >= 1000:
             return
-        num.value *= SCALES.get(sm.group(1).lower(), 100.0)
+        num.value *= _DIGIT_SCALE_WORDS[sm.group(1).lower()]
     else:
         if num.spelled:
             return
@@ -877,8 +880,8 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
     while i < len(words) and len(taken) < 3:
         w, st, en = words[i]
         lw = w.lower()
-        if w == "," or lw in OBJECT_STOP or lw in MONTHS:
-            break
+        if w == "," or lw in OBJECT_STOP or lw in MONTHS or lw.split("-")[0] in NUMBER_WORDS:
+            break  # "five of the three-ton satellites": the next number is a figure of its own
         if (lw.endswith("ed") or lw.endswith("ing")) and lw not in ("armed", "building", "buildings"):
             break
         if lw.endswith("ly"):
@@ -921,7 +924,7 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
         return None
     # Identifiers: letters against the number ("COVID-19", "F-16", "G8", "MP3"), or IP/version parts.
     if (
-        before.isalpha()
+        (before.isalpha() and not _CODE_BEFORE.search(text, max(0, s - 4), s))
         or before in "#/\\_@"
         or (before == "-" and s > 1 and text[s - 2].isalnum() and not text[s - 2].isdigit())
     ):
@@ -951,6 +954,10 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
     return None
 
 
+# An ISO code written against the number is a currency, not an identifier: "USD115".
+_CODE_BEFORE = re.compile(r"(?<![A-Za-z])(?:USD|EUR|GBP|JPY|INR|CHF|CNY|AUD|CAD)$")
+
+
 def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     num = _parse_number(text, m)
     if num is None:
@@ -970,6 +977,9 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and (num.start == 1 or text[num.start - 2] in " (\n")
     ):
         num.value = -num.value
+        span_start = num.start - 1
+    elif num.start > 1 and text[num.start - 1] in "-−" and text[num.start - 2] in "$£€¥":
+        num.value = -num.value  # "$-99.99"
         span_start = num.start - 1
     elif text[max(0, num.start - 6) : num.start].lower() == "minus ":
         num.value = -num.value

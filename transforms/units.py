@@ -91,6 +91,10 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
             j += 1
         else:
             break
+    # "12-cent-a-share", "16-bit chip": a hyphenated compound starting with a unit word.
+    if words and "-" in words[0][0] and words[0][0] not in lex.words:
+        head = words[0][0].split("-")[0]
+        words = [(head, i + len(head))]
     best: UnitMatch | None = None
     for k in range(len(words), 0, -1):
         key = " ".join(w for w, _ in words[:k])
