@@ -338,3 +338,10 @@ def test_object_stops_at_the_next_number() -> None:
         (5, None),
         (3, "tonne"),
     ]
+
+
+def test_conjoined_numbers_share_a_unit() -> None:
+    assert [f.unit for f in extract_figures("They were given 45 and 50 mg of ethanol.")] == ["mg", "mg"]
+    assert [f.unit for f in extract_figures("for two or three days")] == ["day", "day"]
+    assert [f.unit for f in extract_figures("5, 10 and 20 km")] == ["km"] * 3
+    assert [f.unit for f in extract_figures("He has 3 children and 4 dollars")] == [None, "USD"]

@@ -1409,4 +1409,27 @@ def extract_figures(text: str) -> list[Figure]:
             figures.append(fig)
         pos = max(nxt, m.end())
     _SENT_CACHE.pop(0, None)
+    _share_units(text, figures)
     return figures
+
+
+_CONJ_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)")
+
+
+def _share_units(text: str, figures: list[Figure]) -> None:
+    """ "45 and 50 mg", "two or three days", "5, 10 and 20 km": a bare number joined to a measured one shares
+    its unit. Right to left so that a list inherits from its last member."""
+    for i in range(len(figures) - 2, -1, -1):
+        f, g = figures[i], figures[i + 1]
+        if (
+            f.unit is None
+            and g.unit is not None
+            and f.category in ("count", "fraction")
+            and f.object is None
+            and f.range_end is None
+            and f.direction == g.direction
+            and text[g.start].isalnum()  # "5 and $6": a currency sign belongs to its own number
+            and _CONJ_GAP.fullmatch(text, f.end, g.start)
+        ):
+            f.unit = g.unit
+            f.category = g.category
