@@ -34,6 +34,8 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "above": ">",
     "in excess of": ">",
     "exceeding": ">",
+    "exceed": ">",
+    "exceeds": ">",
     "greater than": ">",
     "upwards of": ">",
     "just over": ">",
@@ -933,8 +935,8 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
         return e
     if _TIME_AFTER.match(text, e):
         return e
-    if after == ")" and "(" not in text[max(0, s - 40) : s]:
-        return e  # list marker "1)"
+    if after == ")" and "(" not in text[max(0, s - 40) : s] and not text[text.rfind("\n", 0, s) + 1 : s].strip():
+        return e  # list marker "1)" at the start of a line
     if after.isalpha() or after == "'":
         om = _ORDINAL_AFTER.match(text, e)
         if om:
