@@ -345,3 +345,8 @@ def test_conjoined_numbers_share_a_unit() -> None:
     assert [f.unit for f in extract_figures("for two or three days")] == ["day", "day"]
     assert [f.unit for f in extract_figures("5, 10 and 20 km")] == ["km"] * 3
     assert [f.unit for f in extract_figures("He has 3 children and 4 dollars")] == [None, "USD"]
+
+
+def test_spelled_list_positions_are_not_figures() -> None:
+    assert values("The album moved from 13 to number four.") == [13]
+    assert extract_figures("This is part two of the series.") == []

@@ -286,6 +286,26 @@ LIST_WORDS = {
     "avenue",
     "lot",
 }
+_SPELLED_LIST_WORDS = {
+    "number",
+    "no",
+    "part",
+    "chapter",
+    "series",
+    "season",
+    "episode",
+    "round",
+    "stage",
+    "phase",
+    "vol",
+    "volume",
+    "act",
+    "scene",
+    "article",
+    "section",
+    "page",
+    "game",
+}
 MONTHS = {
     "January",
     "February",
@@ -1119,6 +1139,16 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and not currency_code
         and not qual
         and not _is_sentence_start(text, num.start)
+    ):
+        return None, end
+    # "number four", "part two", "series three": a spelled number naming a place in a list.
+    if (
+        num.spelled
+        and prev
+        and prev1.lower().rstrip(".") in _SPELLED_LIST_WORDS
+        and text[prev[0][1] + len(prev1) : span_start] == " "
+        and not currency_code
+        and unit is None
     ):
         return None, end
     # A bare "one" is a pronoun or article far more often than a figure.
