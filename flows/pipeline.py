@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
 from flows.lock import RunLock
+from flows.progress import RunProgress, print_summary
 from flows.settings import Settings
 from flows.sources import InputFile, discover
 from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files, parse_isolated
@@ -198,7 +199,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
     timer = StageTimer()
     db = settings.db
     cfg = StepConfig.from_settings(settings)
-    with RunLock(db, settings.lock_timeout_s, run_id):
+    with RunLock(db, settings.lock_timeout_s, run_id), RunProgress(log) as progress:
         prior = read_prior_state(db, settings.lock_timeout_s)
         files, refused = discover_inputs(settings.inputs)
         summary.files_seen = len(files) + sum(1 for r in refused if r.reason != "missing")
@@ -245,6 +246,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         staged_entities: set[str] = set()
         log.info("run %s: %d inputs, %d unchanged, %d to process", run_id, summary.files_seen,
                  summary.files_unchanged, len(todo))
+        progress.start_files(len(todo))
 
         chunk_list = list(_chunks(todo, settings.batch_files))
         with timer("parse (wait)"):
@@ -308,11 +310,13 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
             summary.articles_loaded += len(annotated)
             timer.add("stage", time.perf_counter() - stage_start)
             log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
+            progress.advance(len(chunk_list[k]), len(annotated))
 
         staging.append("quarantine", quarantine_rows)
         staging.append("files", file_rows)
         quarantine_rows.clear()
 
+        progress.stage("validate")
         with timer("validate"):
             result: Any = audit_task(staging, summary, settings, prior)
         # Row-level failures: drop the rows from staging and quarantine them with the expectation as reason.
@@ -364,6 +368,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         if result.success:
             staging.append("runs", [run_row("published", None)])
             staging.close()
+            progress.stage("publish")
             with timer("publish"):
                 publish_task(db, staging.path, settings.lock_timeout_s)
             summary.status = "published"
@@ -377,6 +382,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
     summary.seconds = (datetime.now(UTC) - started).total_seconds()
     summary.stage_seconds = {k: round(v, 3) for k, v in timer.seconds.items()}
     _artifact(summary)
+    print_summary(summary)
     return summary
 
 
