@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,10 +27,17 @@ DEPLOYMENT = "newsetl-scheduled"
 
 def api(base: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"{base}{path}", data=data, method=method,
-                                 headers={"content-type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read() or b"null")
+    for attempt in range(5):
+        req = urllib.request.Request(f"{base}{path}", data=data, method=method,
+                                     headers={"content-type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            # The server answers 503 while its SQLite database is busy (a loaded 2-core machine); try again.
+            if exc.code < 500 or attempt == 4:
+                raise
+        time.sleep(1 + attempt)
 
 
 def wait_for(fn: Any, timeout: float, what: str, every: float = 0.5) -> Any:
@@ -114,3 +122,35 @@ def test_api_triggered_runs_complete_one_at_a_time(served: dict[str, Any]) -> No
     assert result["deployment_id"] == dep_id
     n = query(served["db"], "SELECT count(*) FROM articles")[0][0]
     assert n > 0
+
+
+def test_progress_logs_without_a_terminal_and_summary_fits_one_screen() -> None:
+    import io
+    import logging
+
+    from flows.pipeline import RunSummary
+    from flows.progress import RunProgress, print_summary, summary_lines
+
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    log = logging.getLogger("newsetl-test-progress")
+    log.addHandler(Collect())
+    log.setLevel(logging.INFO)
+    with RunProgress(log) as progress:  # stderr under pytest is not a terminal: log lines only
+        assert progress.bar is False
+        progress.start_files(5)
+        progress.advance(5, 7)
+        progress.stage("validate")
+    assert records == ["progress: 5/5 files, 7 articles staged", "stage: validate"]
+
+    s = RunSummary("r1", status="failed_validation", reason="batch.min_articles_per_run failed", seconds=3.2,
+                   failure_details=[f"`e{i}` (row): detail" for i in range(30)])
+    lines = summary_lines(s)
+    assert lines[0] == "run r1: FAILED_VALIDATION in 3.2s" and len(lines) <= 16
+    out = io.StringIO()
+    print_summary(s, out)  # not a terminal: the CLI's one-line summary is enough
+    assert out.getvalue() == ""
