@@ -27,6 +27,7 @@ from flows.progress import RunProgress, print_summary
 from flows.settings import Settings
 from flows.sources import InputFile, discover
 from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files, parse_isolated
+from flows.workers import run_batch, start_pool, stop_pool
 from transforms.dedup import DuplicateIndex, from_bytes
 from transforms.records import Article, Rejection
 from transforms.tables import to_rows
@@ -94,12 +95,12 @@ def discover_inputs(inputs: list[Path]) -> tuple[list[InputFile], list[Rejection
 
 @task(name="parse-files", cache_policy=NO_CACHE)
 def parse_task(files: list[InputFile], cfg: StepConfig, prior_hashes: dict[str, str]) -> list[FileOutcome]:
-    return parse_files(files, cfg, prior_hashes)
+    return run_batch(parse_files, files, cfg, prior_hashes)
 
 
 @task(name="extract-entities-figures", cache_policy=NO_CACHE)
 def nlp_task(articles: list[Article], cfg: StepConfig) -> list[Article]:
-    return annotate_articles(articles, cfg)
+    return run_batch(annotate_articles, articles, cfg)
 
 
 @task(name="validate-staged-batch", cache_policy=NO_CACHE)
@@ -191,6 +192,14 @@ def _map(fn: Any, batches: list[Any], *args: Any, in_process: bool) -> list[Any]
     return [f.result() for f in futures]
 
 
+@contextmanager
+def _pool_stopped() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        stop_pool()
+
+
 def run_pipeline(settings: Settings, workers: int) -> RunSummary:
     log = get_run_logger()
     started = datetime.now(UTC)
@@ -199,7 +208,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
     timer = StageTimer()
     db = settings.db
     cfg = StepConfig.from_settings(settings)
-    with RunLock(db, settings.lock_timeout_s, run_id), RunProgress(log) as progress:
+    with RunLock(db, settings.lock_timeout_s, run_id), RunProgress(log) as progress, _pool_stopped():
         prior = read_prior_state(db, settings.lock_timeout_s)
         files, refused = discover_inputs(settings.inputs)
         summary.files_seen = len(files) + sum(1 for r in refused if r.reason != "missing")
@@ -243,6 +252,8 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
                 index.add(aid, chash, from_bytes(sig) if sig else None)
         prior_hashes = {f.path: prior.files[f.path].file_hash for f in todo if f.path in prior.files}
         in_process = len(todo) <= IN_PROCESS_MAX_FILES
+        if not in_process and not settings.dask_address:
+            start_pool(workers, settings.spacy_model)
         staged_entities: set[str] = set()
         log.info("run %s: %d inputs, %d unchanged, %d to process", run_id, summary.files_seen,
                  summary.files_unchanged, len(todo))
@@ -368,6 +379,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         if result.success:
             staging.append("runs", [run_row("published", None)])
             staging.close()
+            stop_pool()
             progress.stage("publish")
             with timer("publish"):
                 publish_task(db, staging.path, settings.lock_timeout_s)
@@ -436,6 +448,7 @@ def task_runner_for(settings: Settings) -> Any:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=settings.dask_address)
-    from prefect.task_runners import ProcessPoolTaskRunner
+    from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ProcessPoolTaskRunner(max_workers=settings.workers or os.cpu_count() or 1)
+    # Threads only dispatch: the batches run in flows.workers' process pool (see its docstring).
+    return ThreadPoolTaskRunner(max_workers=2 * (settings.workers or os.cpu_count() or 1))
