@@ -247,9 +247,10 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
 
         todo_paths = {f.path for f in todo}
         index = DuplicateIndex(settings.near_duplicate_threshold)
-        for aid, chash, sig, src in prior.signatures:
-            if src not in todo_paths:  # articles of re-processed files are about to be replaced
-                index.add(aid, chash, from_bytes(sig) if sig else None)
+        if todo:  # an unchanged rerun never needs the index: skip loading every stored signature
+            for aid, chash, sig, src in prior.signatures:
+                if src not in todo_paths:  # articles of re-processed files are about to be replaced
+                    index.add(aid, chash, from_bytes(sig) if sig else None)
         prior_hashes = {f.path: prior.files[f.path].file_hash for f in todo if f.path in prior.files}
         in_process = len(todo) <= IN_PROCESS_MAX_FILES
         if not in_process and not settings.dask_address:
@@ -329,7 +330,13 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
 
         progress.stage("validate")
         with timer("validate"):
-            result: Any = audit_task(staging, summary, settings, prior)
+            if summary.files_seen == summary.files_unchanged:
+                # Nothing new was staged: there is nothing to validate and nothing to publish but the run row.
+                from expectations.gate import AuditResult
+
+                result: Any = AuditResult(success=True, frames={}, row_failures=[], failed=[], docs_index=None)
+            else:
+                result = audit_task(staging, summary, settings, prior)
         # Row-level failures: drop the rows from staging and quarantine them with the expectation as reason.
         by_table: dict[tuple[str, str], list[str]] = {}
         art_paths = dict(staging.con.execute("SELECT article_id, source_path FROM articles").fetchall())
