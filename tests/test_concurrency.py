@@ -5,6 +5,7 @@ an analyst's read-only connection held in another process while a run publishes,
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from flows.lock import RunLock
 from tests.conftest import ROOT, cli_env, query
 from warehouse.db import WarehouseBusy, connect, migrate
 
@@ -39,27 +41,15 @@ def start_run(home: Path, api: str, db: Path, *inputs: Path, log: Path, **env: s
                                 stderr=fh, text=True)
 
 
-def lock_holder(db: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((db.parent / f".{db.name}.lock").read_text() or "null")  # type: ignore[no-any-return]
-    except (OSError, ValueError):
-        return None
-
-
 @pytest.fixture(scope="module")
 def race(prefect_api: str, prefect_home: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A and B start 1 s apart on a new database (default timeout: the later one waits); C starts while
-    the warehouse is held, with NEWSETL_LOCK_TIMEOUT_S=2, and must give up naming the holder."""
+    """A and B start 1 s apart on a new database with the default lock timeout: the later one waits."""
     tmp = tmp_path_factory.mktemp("race")
     db = tmp / "news.duckdb"
     a = start_run(prefect_home, prefect_api, db, SEEDS, log=tmp / "a.log")
     time.sleep(1)
     b = start_run(prefect_home, prefect_api, db, SEEDS, log=tmp / "b.log")
-    deadline = time.monotonic() + 120
-    while lock_holder(db) is None and time.monotonic() < deadline and a.poll() is None:
-        time.sleep(0.2)
-    c = start_run(prefect_home, prefect_api, db, SEEDS, log=tmp / "c.log", NEWSETL_LOCK_TIMEOUT_S="2")
-    procs = {"a": a, "b": b, "c": c}
+    procs = {"a": a, "b": b}
     rcs = {k: p.wait(timeout=300) for k, p in procs.items()}
     return {"db": db, "rc": rcs, "pid": {k: p.pid for k, p in procs.items()},
             "err": {k: (tmp / f"{k}.log").read_text() for k in procs}, "tmp": tmp}
@@ -81,13 +71,22 @@ def test_two_runs_one_second_apart_both_publish_once(race: dict[str, Any]) -> No
     con.close()
 
 
-def test_run_with_short_lock_timeout_names_the_holder(race: dict[str, Any]) -> None:
-    rc, err = race["rc"]["c"], race["err"]["c"]
+def test_run_with_short_lock_timeout_names_the_holder(
+    race: dict[str, Any], prefect_api: str, prefect_home: Path
+) -> None:
+    # Hold the run lock here (as a running `newsetl run` would) so the timing is deterministic.
+    log = race["tmp"] / "busy.log"
+    before = query(race["db"], "SELECT count(*) FROM runs")[0][0]
+    with RunLock(race["db"], 0, "holder-run-1"):
+        t0 = time.monotonic()
+        proc = start_run(prefect_home, prefect_api, race["db"], SEEDS, log=log, NEWSETL_LOCK_TIMEOUT_S="2")
+        rc = proc.wait(timeout=120)
+        assert time.monotonic() - t0 >= 2
     assert rc != 0
-    last = err.strip().splitlines()[-1]
-    found = re.search(r"warehouse is busy: held by newsetl run \S+ \(pid (\d+), since [^)]+\); waited 2s", last)
-    assert found, last
-    assert int(found.group(1)) in (race["pid"]["a"], race["pid"]["b"])
+    last = log.read_text().strip().splitlines()[-1]
+    assert re.search(rf"warehouse is busy: held by newsetl run holder-run-1 \(pid {os.getpid()}, since [^)]+\); "
+                     r"waited 2s", last), last
+    assert query(race["db"], "SELECT count(*) FROM runs")[0][0] == before  # nothing written
 
 
 def test_sql_formats_and_read_only(race: dict[str, Any], prefect_home: Path) -> None:
