@@ -447,7 +447,23 @@ def newsetl_run(inputs: list[str] | None = None, db: str | None = None) -> dict[
         overrides["db"] = Path(db)
     settings = Settings(**overrides)
     workers = settings.workers or os.cpu_count() or 1
-    return asdict(run_pipeline(settings, workers))
+    summary = run_pipeline(settings, workers)
+    if not summary.published and _deployment_id() is not None:
+        # A scheduled or UI-triggered run has no exit status: one that did not publish shows as Failed.
+        raise RunNotPublished(f"newsetl run {summary.run_id} not published: {summary.reason or summary.status}")
+    return asdict(summary)
+
+
+class RunNotPublished(RuntimeError):
+    """A deployment run that ended without publishing (its artifact says why)."""
+
+
+def _deployment_id() -> str | None:
+    try:
+        fr = getattr(get_run_context(), "flow_run", None)
+        return str(fr.deployment_id) if fr is not None and fr.deployment_id else None
+    except Exception:
+        return None
 
 
 def task_runner_for(settings: Settings) -> Any:
