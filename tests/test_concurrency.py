@@ -66,6 +66,15 @@ def test_two_runs_one_second_apart_both_publish_once(race: dict[str, Any]) -> No
     total, ids, hashes = query(db, "SELECT count(*), count(DISTINCT article_id), count(DISTINCT content_hash) "
                                    "FROM articles")[0]
     assert total == ids == hashes == runs[0][1]
+    # The later run read the warehouse only after the earlier one had published: it waited for the lock.
+    def first(log: str, *needles: str) -> float:
+        return log_time(next(ln for ln in log.splitlines() if all(n in ln for n in needles)))
+
+    reads = {k: first(race["err"][k], "read-warehouse-state", "Finished") for k in ("a", "b")}
+    earlier = min(reads, key=lambda k: reads[k])
+    later = "b" if earlier == "a" else "a"
+    published = first(race["err"][earlier], "Task run 'publish-", "Finished")
+    assert reads[later] >= published, (reads, published)
     # The file opens read-write afterwards (no stale lock, nothing half-written).
     con = duckdb.connect(str(db))
     con.close()
