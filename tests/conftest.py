@@ -39,7 +39,7 @@ def free_port() -> int:
 
 def start_prefect_server(home: Path, port: int) -> subprocess.Popen[bytes]:
     """A real `prefect server start` on loopback with its own PREFECT_HOME; waits until healthy."""
-    env = cli_env(home)
+    env = cli_env(home, PREFECT_UI_API_URL=f"http://127.0.0.1:{port}/api")
     proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
                              "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)

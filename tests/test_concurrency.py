@@ -203,8 +203,6 @@ def test_reader_past_the_timeout_gives_a_clear_error_and_changes_nothing(
         con.close()
 
 
-@pytest.mark.xfail(strict=True, reason="warehouse/db.py cuts the holder at the first '.' of its executable path "
-                   "(e.g. 'locked by /root/'); fix: match r'held in (.+?\\(PID \\d+\\))'")
 def test_busy_message_names_the_reader_process(race: dict[str, Any], reader: subprocess.Popen[str]) -> None:
     with pytest.raises(WarehouseBusy) as exc:
         connect(race["db"], timeout_s=0.2)

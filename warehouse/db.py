@@ -41,7 +41,7 @@ def connect(path: Path, *, read_only: bool = False, timeout_s: float = 0.0) -> d
             if not any(h in msg for h in _LOCK_HINTS):
                 raise
             if time.monotonic() >= deadline:
-                holder = re.search(r"held in (.+?)(?:\.|$| See)", msg)
+                holder = re.search(r"held in (.+?\(PID \d+\))", msg) or re.search(r"held in (\S+)", msg)
                 who = holder.group(1) if holder else "another process"
                 raise WarehouseBusy(f"warehouse {path} is locked by {who} (waited {timeout_s:.0f}s)") from exc
             time.sleep(delay)

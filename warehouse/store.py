@@ -13,9 +13,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from warehouse.db import DATA_TABLES, HERE, _statements, append_rows, connect, migrate, view_statements
+from warehouse.db import HERE, _statements, append_rows, connect, migrate, view_statements
 
 PUBLISH_SQL = HERE / "publish.sql"
+AUDITED_TABLES = ("entities", "article_entities", "figures")
 
 
 @dataclass(slots=True)
@@ -81,7 +82,12 @@ class StagingArea:
         return append_rows(self.con, table, rows)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {t: self.con.execute(f"SELECT * FROM {t}").df() for t in DATA_TABLES}  # t: code constant
+        """The staged rows the gate validates. Articles come without their texts (the gate checks the body's
+        length), so the audit's memory stays small beside the corpus."""
+        out = {t: self.con.execute(f"SELECT * FROM {t}").df() for t in AUDITED_TABLES}  # t: code constant
+        out["articles"] = self.con.execute(
+            "SELECT * EXCLUDE (body, text, summary), coalesce(length(body), 0) AS body_chars FROM articles").df()
+        return out
 
     def delete_keys(self, table: str, column: str, keys: list[str]) -> None:
         """Drop rows by key (row-level validation failures). table/column are code constants."""
