@@ -30,10 +30,14 @@ def _settings(args: argparse.Namespace) -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from flows.ephemeral import EarlyServer
+
+    server = EarlyServer()  # boots while the pipeline imports
     settings = _settings(args)
     from flows.pipeline import newsetl_run, task_runner_for
 
     flow = newsetl_run.with_options(task_runner=task_runner_for(settings))
+    server.hand_over()
     try:
         result = flow(inputs=[str(p) for p in settings.inputs], db=str(settings.db))
     except Exception as exc:  # one line on stderr, not a traceback

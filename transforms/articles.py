@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from transforms.records import Article, RawArticle
-from transforms.text import compose_text, content_hash, detect_language, fix_text, normalise_block, stable_id
+from transforms.text import compose_text, content_hash, detect_language, normalise_block, stable_id
 from transforms.urls import canonical_url, domain_of
 
 if TYPE_CHECKING:
@@ -19,9 +19,11 @@ def article_id_for(raw: RawArticle) -> str:
 
 
 def build_article(raw: RawArticle) -> Article:
-    title = normalise_block(fix_text(raw.title)).replace("\n", " ")
-    body = normalise_block(fix_text(raw.body))
-    summary = normalise_block(fix_text(raw.summary)) if raw.summary else None
+    # Readers have already repaired encodings (ftfy) on the decoded file or field by field; a second
+    # ftfy pass here cost ~15% of parsing for nothing.
+    title = normalise_block(raw.title).replace("\n", " ")
+    body = normalise_block(raw.body)
+    summary = normalise_block(raw.summary) if raw.summary else None
     url = canonical_url(raw.url) or (raw.url or None)
     domain = raw.source_domain or (domain_of(url) if url else None)
     text = compose_text(title, body)

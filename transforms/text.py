@@ -87,7 +87,7 @@ def _langid():  # type: ignore[no-untyped-def]
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text to tell."""
-    sample = text[:4000]
+    sample = text[:1500]  # a paragraph or two decides the language; the whole text costs 3x for nothing
     if word_count(sample) < 3:
         return None
     lang, _score = _langid().classify(sample)
