@@ -34,6 +34,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     server = EarlyServer()  # boots while the pipeline imports
     settings = _settings(args)
+    if not settings.dask_address:
+        from flows.workers import prewarm_for
+
+        prewarm_for(settings.inputs, settings.db, settings.workers or os.cpu_count() or 1, settings.spacy_model)
     from flows.pipeline import newsetl_run, task_runner_for
 
     flow = newsetl_run.with_options(task_runner=task_runner_for(settings))

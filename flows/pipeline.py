@@ -28,7 +28,7 @@ from flows.progress import RunProgress, print_summary
 from flows.settings import Settings
 from flows.sources import InputFile, discover
 from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files, parse_isolated
-from flows.workers import run_batch, start_pool, stop_pool
+from flows.workers import IN_PROCESS_MAX_FILES, run_batch, start_pool, stop_pool
 from transforms.dedup import DuplicateIndex, from_bytes
 from transforms.records import Article, Rejection
 from transforms.tables import to_rows
@@ -36,8 +36,6 @@ from warehouse.db import WarehouseBusy
 from warehouse.store import PriorState, StagingArea, cleanup_staging, publish, read_state, record_run
 
 T = TypeVar("T")
-# Below this many files the batch steps run in the flow process: a worker pool costs seconds to start.
-IN_PROCESS_MAX_FILES = 40
 
 
 @dataclass

@@ -15,9 +15,13 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+# Below this many files to process the batch steps run in the flow process: a pool costs seconds to start.
+IN_PROCESS_MAX_FILES = 40
 
 _POOL: ProcessPoolExecutor | None = None
 _ARGS: tuple[int, str] | None = None
@@ -82,3 +86,33 @@ def stop_pool_quietly(pool: ProcessPoolExecutor) -> None:
     finally:
         if _POOL is pool:
             _POOL, _ARGS = None, None
+
+
+def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str) -> bool:
+    """Start the pool before the flow when a quick scan says the run has real work (more files new or
+    changed than IN_PROCESS_MAX_FILES), so the workers load the model while Prefect and the pipeline
+    import. A wrong guess only costs the warm-up: the flow decides again on exact data."""
+    from flows.sources import discover
+
+    files, _ = discover(inputs)
+    if len(files) <= IN_PROCESS_MAX_FILES:
+        return False
+    known: dict[str, tuple[int, int]] = {}
+    if db.exists():
+        import duckdb
+
+        try:
+            con = duckdb.connect(str(db), read_only=True)
+        except duckdb.Error:  # busy or unreadable: let the flow decide
+            return False
+        try:
+            known = {p: (s, m) for p, s, m in con.execute("SELECT source_path, size, mtime_ns FROM files").fetchall()}
+        except duckdb.Error:
+            known = {}
+        finally:
+            con.close()
+    todo = sum(1 for f in files if known.get(f.path) != (f.size, f.mtime_ns))
+    if todo <= IN_PROCESS_MAX_FILES:
+        return False
+    start_pool(workers, model)
+    return True
