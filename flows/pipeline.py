@@ -183,14 +183,6 @@ def _gather(futures: list[Any]) -> list[Any]:
     return [f.result() for f in futures]
 
 
-def _map(fn: Any, batches: list[Any], *args: Any, in_process: bool) -> list[Any]:
-    """Run a batch task over sub-batches: submitted to the flow's task runner, or in this process."""
-    if in_process:
-        return [fn(b, *args) for b in batches]
-    futures = [fn.submit(b, *args) for b in batches]
-    return [f.result() for f in futures]
-
-
 def _preimport_gate() -> None:
     try:
         import great_expectations  # noqa: F401

@@ -67,11 +67,16 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}/api"
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_process_group(proc, 15)
+
+
+def stop_process_group(proc: subprocess.Popen[Any], timeout: float) -> None:
+    """SIGTERM a process started with start_new_session=True and its children; SIGKILL after timeout."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def cli_env(prefect_home: Path, **extra: str) -> dict[str, str]:

@@ -7,8 +7,6 @@ group and is stopped in teardown. Everything is checked through the server's RES
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, cli_env, query
+from tests.conftest import ROOT, cli_env, query, stop_process_group
 
 DEPLOYMENT = "newsetl-scheduled"
 
@@ -74,11 +72,7 @@ def served(prefect_api: str, prefect_home: Path, tmp_path_factory: pytest.TempPa
             120, "the deployment to be registered")
         yield {"api": prefect_api, "db": db, "deployment": dep, "proc": proc, "log": tmp / "serve.log"}
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_process_group(proc, 20)
         log.close()
 
 

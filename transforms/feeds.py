@@ -218,6 +218,16 @@ def plausible_iso(dt: datetime) -> str | None:
     return dt.isoformat(timespec="seconds")
 
 
+def clean_authors(names: list[str]) -> list[str]:
+    """Repaired, cleaned, de-duplicated author names in their original order."""
+    out: list[str] = []
+    for n in names:
+        cleaned = clean_author(fix_text(n))
+        if cleaned and cleaned not in out:
+            out.append(cleaned)
+    return out
+
+
 def clean_author(name: str) -> str | None:
     name = _WS.sub(" ", name).strip()
     name = re.sub(r"^(?:by|written by|posted by)\s+", "", name, flags=re.IGNORECASE)
@@ -367,12 +377,7 @@ def _authors(entry: Any) -> list[str]:
     # One author: take the raw string. feedparser's split of "email (Name)" cuts long mail domains
     # ("ple (Tomasz Nowak"); clean_author drops the address itself.
     names = [raw] if len(listed) <= 1 and isinstance(raw, str) and raw.strip() else listed
-    out: list[str] = []
-    for n in names:
-        cleaned = clean_author(fix_text(n))
-        if cleaned and cleaned not in out:
-            out.append(cleaned)
-    return out
+    return clean_authors(names)
 
 
 def _entry_date(entry: Any) -> str | None:

@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from transforms.decode import DecodeError, decode_bytes
-from transforms.feeds import clean_author, language_code, plausible_iso, title_from_body, to_paragraphs
+from transforms.feeds import clean_authors, language_code, plausible_iso, title_from_body, to_paragraphs
 from transforms.records import RawArticle, Rejection
 from transforms.text import fix_text
 from transforms.urls import domain_of
@@ -133,12 +133,7 @@ def _authors(value: Any) -> list[str]:
                 items.append(v)
             elif isinstance(v, dict) and isinstance(v.get("name"), str):
                 items.append(v["name"])
-    out: list[str] = []
-    for item in items:
-        name = clean_author(fix_text(item))
-        if name and name not in out:
-            out.append(name)
-    return out
+    return clean_authors(items)
 
 
 def normalise_date(value: Any) -> str | None:
