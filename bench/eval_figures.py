@@ -176,6 +176,10 @@ def _norm_unit(name: str | None) -> str | None:
     if name is None:
         return None
     key = name.strip().lower()
+    if " per " in key and key not in UNIT_MAP:
+        # Rates: "dollar per hour" -> "USD/hour", as extract_figures writes them.
+        num, den = key.split(" per ", 1)
+        return f"{UNIT_MAP.get(num, num)}/{UNIT_MAP.get(den, den)}"
     return UNIT_MAP.get(key, key)
 
 

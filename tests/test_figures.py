@@ -350,3 +350,69 @@ def test_conjoined_numbers_share_a_unit() -> None:
 def test_spelled_list_positions_are_not_figures() -> None:
     assert values("The album moved from 13 to number four.") == [13]
     assert extract_figures("This is part two of the series.") == []
+
+
+# --- currencies written apart, rates -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("exports fell to hk $ 10.05 billion .", 10.05e9, "HKD"),
+        ("The fund raised HK $200 million.", 2e8, "HKD"),
+        ("about US $200 each", 200, "USD"),
+        ("It sold for NT$3,000.", 3000, "TWD"),
+        ("It costs 10 turkish lira.", 10, "TRY"),
+        ("The bank cut rates by 25bp.", 25, "basis point"),
+        ("a 50 bps cut", 50, "basis point"),
+    ],
+)
+def test_spaced_currency_marks_and_more_codes(text: str, value: float, unit: str) -> None:
+    f = one(text)
+    assert (f.value, f.unit) == (pytest.approx(value), unit)
+
+
+def test_a_lone_capital_before_a_spaced_dollar_is_an_article() -> None:
+    assert one("A $5 bill was found.").unit == "USD"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "surface"),
+    [
+        ("Workers earn $15.4/hour now.", 15.4, "USD/hour", "$15.4/hour"),
+        ("Petrol costs $3 per gallon.", 3, "USD/gallon", "$3 per gallon"),
+        ("Diesel is 120p a litre.", 120, "GBP_pence/litre", "120p a litre"),
+        ("Oil hit $55.67 a barrel.", 55.67, "USD/barrel", "$55.67 a barrel"),
+        ("Gold was at $1,800 an ounce.", 1800, "USD/oz", "$1,800 an ounce"),
+        ("It cost 5 euros per kg.", 5, "EUR/kg", "5 euros per kg"),
+        ("The wind blew at 10km/hr.", 10, "km/h", "10km/hr"),
+    ],
+)
+def test_rates(text: str, value: float, unit: str, surface: str) -> None:
+    f = one(text)
+    assert (f.value, f.unit, f.surface, f.category == "money") == (
+        pytest.approx(value),
+        unit,
+        surface,
+        unit[0].isupper(),
+    )
+
+
+def test_an_amount_a_year_is_money_not_a_rate() -> None:
+    assert one("She earns £150,000 a year.").unit == "GBP"
+    assert one("They pay $5 per year.").unit == "USD/year"  # "per" always makes a rate
+
+
+def test_rate_ranges_and_change_then_price() -> None:
+    f = one("Gold traded between $40 and $50 an ounce.")
+    assert (f.value, f.range_end, f.unit) == (40, 50, "USD/oz")
+    figs = extract_figures("Crude futures fell $2.86 to $41.32 a barrel on Nymex.")
+    assert [(f.value, f.unit, f.direction) for f in figs] == [(2.86, "USD", "down"), (41.32, "USD/barrel", None)]
+    f = one("The cost rose from about $350 per kg to $680 per kg.")
+    assert (f.value, f.range_end, f.unit, f.qualifier) == (350, 680, "USD/kg", "~")
+
+
+def test_money_object_is_not_a_place_or_date() -> None:
+    assert one("Oil rose to $53 a barrel in New York.").object is None
+    assert one("They spent £7.1bn in December.").object is None
+    assert one("They raised $2bn in aid.").object == "aid"

@@ -24,7 +24,7 @@ from transforms.numbers import (
     words_value,
 )
 from transforms.records import Figure
-from transforms.units import KIND_CATEGORY, currency_prefix, match_unit
+from transforms.units import KIND_CATEGORY, UnitMatch, currency_prefix, match_unit
 
 # ---------------------------------------------------------------------------------------------- lexicons
 
@@ -896,6 +896,8 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
         if words[0][1] != pos + 1:
             return None
         i = 1
+    if i == 1 and words[0][0].lower() == "in" and len(words) > 1 and words[1][0][0].isupper():
+        return None  # "$53 a barrel in New York": a place, not what the money is for
     while i < len(words) and words[i][0].lower() in DETERMINERS:
         i += 1
     taken: list[tuple[str, int, int]] = []
@@ -961,7 +963,9 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
         om = _ORDINAL_AFTER.match(text, e)
         if om:
             return om.end()
-    if after == "/" or (after in ".-" and re.match(r"[.-]\d{1,2}[.-]\d", text[e : e + 5])):
+    if (after == "/" and not text[e + 1 : e + 2].isalpha()) or (
+        after in ".-" and re.match(r"[.-]\d{1,2}[.-]\d", text[e : e + 5])
+    ):
         return e + 6  # dates like 12/03/2004, 12.03.2004
     if num.plain_int:
         pm = _PHONE.match(text, s - 1 if before == "+" else s)
@@ -1016,9 +1020,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
 
     # Range: "252 to 287 miles", "10-15%", "between 20 and 30", "$2bn to $3bn", "8- to 16-meter".
     range_end: float | None = None
-    unit = match_unit(text, end)
-    if unit and unit.kind == "currency" and currency_code:
-        unit = None  # "$5 USD": the prefix already says it
+    unit = _measure(text, end, currency_code)
     unit_first = unit
     rc = _RANGE_CONN.match(text, unit.end if unit else end)
     if rc is None and not unit:
@@ -1049,14 +1051,16 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                 ):
                     cur2 = currency_prefix(text, m2.start())
                     _apply_scale(text, n2, currency_code is not None or cur2 is not None)
-                    unit2 = match_unit(text, n2.end)
-                    if unit2 and unit2.kind == "currency" and cur2:
-                        unit2 = None
+                    unit2 = _measure(text, n2.end, cur2[0] if cur2 else None)
                     # "A to B" is one range only when both sides measure the same thing (or one side says
                     # it for both: "10-15%", "$2-3bn"); "jumped 76% to $1.13bn" is a change and a level.
-                    code1 = currency_code or (unit_first.code if unit_first else None)
-                    code2 = cur2[0] if cur2 else (unit2.code if unit2 else None)
+                    code1 = unit_first.code if unit_first else currency_code
+                    code2 = unit2.code if unit2 else (cur2[0] if cur2 else None)
                     same_unit = code2 is None or code1 is None or code1 == code2
+                    if code1 and code2 and code2.startswith(code1 + "/"):
+                        # "between $40 and $50 an ounce": the end states the rate for both sides; "fell $2.86
+                        # to $41.32 a barrel" is a change, then a price.
+                        same_unit = not _after_change_word(text, span_start)
                     if (
                         unit_first is not None
                         and code2 is None
@@ -1183,6 +1187,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         end += sq.end()
 
     # Units and categories.
+    if currency_code and unit and unit.kind == "currency":
+        currency_code = unit.code  # a rate: "$15.4/hour" -> USD/hour
     code: str | None = currency_code
     kind = "currency" if currency_code else (unit.kind if unit else None)
     if unit and not currency_code:
@@ -1373,6 +1379,37 @@ def _score_end(text: str, num: _Num) -> int | None:
     ):
         return end
     return None
+
+
+# "per kg", "/hour", "a litre", "-a-year": the denominator of a rate written after a unit or amount.
+_RATE = re.compile(r"\s?/\s?|\s+per\s+|\s+an?\s+|-an?-")
+_SPEEDS = {"km/hour": "km/h", "mile/hour": "mph", "m/second": "m/s", "km/second": "km/s"}
+_RATE_KINDS = {"length", "mass", "volume", "area", "duration", "energy", "data"}
+
+
+def _measure(text: str, pos: int, currency_code: str | None) -> UnitMatch | None:
+    """The unit after a number at pos, as a rate when a denominator follows ("$3 per gallon" -> USD/gallon).
+
+    With a currency prefix the result is the rate (kind "currency") or None ("$5 USD": the prefix says it).
+    """
+    unit = match_unit(text, pos)
+    if unit and unit.kind == "currency" and currency_code:
+        unit = None  # "$5 USD": the prefix already says it
+    base = currency_code or (unit.code if unit else None)
+    kind = "currency" if currency_code else (unit.kind if unit else None)
+    if base is None or kind not in ("currency", "length", "mass", "volume", "area", "energy"):
+        return unit
+    at = unit.end if unit else pos
+    rm = _RATE.match(text, at)
+    if rm is None or rm.end() >= len(text) or not text[rm.end()].isalpha():
+        return unit
+    den = match_unit(text, rm.end())
+    if den is None or den.kind not in _RATE_KINDS or den.code == base:
+        return unit
+    if rm.group(0).strip(" -") in ("a", "an") and (den.kind == "duration" or " " in text[rm.end() : den.end]):
+        return unit  # "120p a litre" is a price; "$13bn a year" an annual amount, still USD
+    code = f"{base}/{den.code}"
+    return UnitMatch(_SPEEDS.get(code, code), "speed" if code in _SPEEDS else kind, den.end)
 
 
 def _year_like(n: _Num) -> bool:

@@ -52,6 +52,12 @@ def lexicon() -> _Lexicon:
     return _Lexicon(prefix, prefix_re, symbols, symbol_re, words, max_words)
 
 
+# A country mark written apart from the dollar sign: "HK $ 10.05 billion", "US $5m", "hk $ 2".
+_DOLLAR_COUNTRY = re.compile(r"(?<![A-Za-z])(?:([Hh][Kk]|US|NZ|NT|AU|CA|SG)|(A|C|S|R))\s$")
+_COUNTRY_DOLLAR = {"HK": "HKD", "US": "USD", "NZ": "NZD", "NT": "TWD", "AU": "AUD", "CA": "CAD", "SG": "SGD"}
+_LETTER_DOLLAR = {"A": "AUD", "C": "CAD", "S": "SGD", "R": "BRL"}
+
+
 def currency_prefix(text: str, start: int) -> tuple[str, int] | None:
     """ISO code and start offset of a currency symbol or code written right before offset `start`."""
     lex = lexicon()
@@ -60,7 +66,15 @@ def currency_prefix(text: str, start: int) -> tuple[str, int] | None:
     if not m:
         return None
     sym = m.group(0).rstrip()
-    return lex.prefix[sym], start - len(window) + m.start()
+    sym_start = start - len(window) + m.start()
+    if sym == "$":
+        cm = _DOLLAR_COUNTRY.search(text, max(0, sym_start - 4), sym_start)
+        # A lone capital before a spaced "$" is a country mark only when it is not a word ("A $5 bill").
+        if cm and cm.group(1):
+            return _COUNTRY_DOLLAR[cm.group(1).upper()], cm.start()
+        if cm and cm.group(2) and cm.group(2) != "A":
+            return _LETTER_DOLLAR[cm.group(2)], cm.start()
+    return lex.prefix[sym], sym_start
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*[A-Za-z.]|[A-Za-z]")
