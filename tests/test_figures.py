@@ -416,3 +416,74 @@ def test_money_object_is_not_a_place_or_date() -> None:
     assert one("Oil rose to $53 a barrel in New York.").object is None
     assert one("They spent £7.1bn in December.").object is None
     assert one("They raised $2bn in aid.").object == "aid"
+
+
+# --- fractions of scales and units, number formats ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("More than half a million people fled.", 5e5, None, ">"),
+        ("About half a dozen people were arrested.", 6, None, "~"),
+        ("A quarter of a million students left.", 2.5e5, None, "="),
+        ("It cost close to half a trillion dollars.", 5e11, "USD", "~"),
+        ("The rate was cut by a quarter of a percentage point.", 0.25, "percentage point", "="),
+        ("The meeting lasted half an hour.", 0.5, "hour", "="),
+        ("He ran 2½ miles.", 2.5, "mile", "="),
+        ("It took ¾ of an hour.", 0.75, "hour", "="),
+        ("Add ½ tbsp of salt.", 0.5, "tablespoon", "="),
+    ],
+)
+def test_fractions_of_scales_and_units(text: str, value: float, unit: str | None, qualifier: str) -> None:
+    f = one(text)
+    assert (f.value, f.unit, f.qualifier) == (pytest.approx(value), unit, qualifier)
+
+
+def test_a_lone_fraction_still_quantifies() -> None:
+    f = one("Around a third of adults smoke.")
+    assert (f.value, f.category) == (pytest.approx(1 / 3), "fraction")
+    assert one("Nearly ¾ of voters agreed.").category == "fraction"
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("one million and a half", 1.5e6),
+        ("two million and three fifths", 2.6e6),
+        ("one hundred and three quarters", 100.75),
+        ("one hundred and thirty fifths", 26),
+        ("one billion and a half million", 1.0005e9),
+        ("five and a half million", 5.5e6),
+        ("two and a half", 2.5),
+        ("a hundred and two", 102),
+    ],
+)
+def test_words_value_mixed_fractions(words: str, value: float) -> None:
+    from transforms.numbers import words_value
+
+    assert words_value(words.split()) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The plant makes 1.5e6 tonnes.", 1.5e6),
+        ("Light oscillates at 4e14 Hz.", 4e14),
+        ("The count was 1.3 x 10^6 cells.", 1.3e6),
+        ("It is 6.23×10⁻⁴ m long.", 6.23e-4),
+        ("The firm employs 40\u202f000 people.", 40000),
+        ("The firm employs 12\u00a0500 people.", 12500),
+        ("It was valued at 10 000 dollars.", 10000),
+        ("Prices ranged from $50-100,000 last year.", 50000),
+        ("There were 50-60,000 people.", 50000),
+    ],
+)
+def test_number_formats(text: str, value: float) -> None:
+    assert one(text).value == pytest.approx(value)
+
+
+def test_space_groups_need_money_or_a_unit() -> None:
+    assert 10737 not in values("the sale of 10 737-800 planes")
+    assert extract_figures("The Boeing 7E7 flew.") == []
+    assert one("a range of 1-100,000").value == 1

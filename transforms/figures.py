@@ -20,6 +20,7 @@ from transforms.numbers import (
     SCALE_ABBR,
     SCALES,
     TENS,
+    VULGAR,
     parse_digits,
     words_value,
 )
@@ -648,8 +649,10 @@ SENT_ABBREV = {
 
 _WORD_ALT = "|".join(sorted(set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen", "half"}, key=len, reverse=True))
 _DENOM_ALT = "|".join(sorted(DENOMINATORS, key=len, reverse=True))
+_VULGAR_ALT = "".join(VULGAR)
 CANDIDATE = re.compile(
-    r"(?P<num>(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+))"
+    r"(?P<num>(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?![\d,])"
+    r"(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)|[" + _VULGAR_ALT + r"])"
     r"|(?P<words>\b(?i:(?:"
     + _WORD_ALT
     + r")|an?\s+(?:hundred|thousand|million|billion|trillion|dozen|"
@@ -663,6 +666,13 @@ _DIGIT_SCALE = re.compile(
 )
 # Indian scale words are common in South Asian news: "35 lakh rupees", "Rs 1,200 crore".
 _DIGIT_SCALE_WORDS = {**SCALES, "hundred": 100.0, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
+_SCI = re.compile(
+    r"[eE]([-+]?\d{1,3})(?![A-Za-z\d])|\s?[x×*]\s?10\^\(?([-−+]?\d{1,3})\)?(?!\d)"
+    r"|\s?[x×*]\s?10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+)
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SPACE_GROUPS = re.compile(r"(?: \d{3})+(?![\d,.\-/:]|\s\d)")
+_FRACTION_OF_A = re.compile(r"(?: of)? (an?) ([A-Za-z]+)")
 _FRACTION = re.compile(r"/(\d{1,3})(?![\d/])")
 _MIXED_FRACTION = re.compile(r" (\d)/(\d{1,2})(?![\d/])")
 _TIME_AFTER = re.compile(r"(?::\d\d|\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|CET|UTC|o'clock)(?![A-Za-z]))", re.I)
@@ -743,7 +753,46 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
     """The number at a CANDIDATE match, with spelled words, fractions and scale absorbed."""
     if m.group("num") is not None:
         s = m.group("num")
+        if s in VULGAR:
+            am = _FRACTION_OF_A.match(text, m.end())
+            end = am.start(2) - 1 if am and match_unit(text, am.start(2) - 1) is not None else m.end()
+            return _Num(VULGAR[s], m.start(), end, False, s)  # "¾ of an hour": a fraction of the unit
         num = _Num(parse_digits(s), m.start(), m.end(), False, s)
+        if num.end < len(text) and text[num.end] in VULGAR and num.plain_int:
+            num.value += VULGAR[text[num.end]]  # "2½"
+            num.end += 1
+            num.plain_int = False
+            return num
+        sci = _SCI.match(text, num.end)
+        if (
+            sci
+            and "," not in s
+            and ("." in s or not sci.group(1) or len(sci.group(1).lstrip("+-")) > 1 or sci.group(1)[0] in "+-")
+        ):
+            # "1.5e6", "4e14", "1.5 x 10^6", "3×10⁻⁵": scientific notation.
+            exp = sci.group(1) or sci.group(2) or sci.group(3).translate(_SUPERSCRIPT)
+            num.value *= 10.0 ** int(exp.replace("−", "-"))
+            num.end = sci.end()
+            num.plain_int = False
+            num.scaled = True
+            return num
+        if num.plain_int and len(s) <= 3:
+            gm = _SPACE_GROUPS.match(text, num.end)
+            if (
+                gm
+                and not re.search(r"\d[ -]$", text[max(0, num.start - 2) : num.start])
+                and (
+                    currency_prefix(text, num.start) is not None
+                    or _DIGIT_SCALE.match(text, gm.end())
+                    or match_unit(text, gm.end()) is not None
+                )
+            ):
+                # "10 000 dollars": groups of three split by plain spaces, when money or a unit says it is one
+                # number (never "10 737-800 planes" or a phone number).
+                num.digits = s + gm.group(0)
+                num.value = parse_digits(num.digits)
+                num.end = gm.end()
+                num.plain_int = False
         # "2 1/2", "1/40"
         fm = _FRACTION.match(text, num.end)
         if fm and num.plain_int and int(fm.group(1)) > 0 and not re.match(r"\d", text[num.start - 1 : num.start]):
@@ -805,6 +854,16 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         return None
     last = words[-1]
     if last in DENOMINATORS:
+        # "half a million", "half a dozen": a fraction of a scale; "half an hour", "a quarter of a percentage
+        # point": a fraction of a unit.
+        am = _FRACTION_OF_A.match(text, end)
+        if am:
+            w2 = am.group(2).lower()
+            if w2 in SCALES or w2 in ("dozen", "hundred"):
+                mult = SCALES.get(w2) or (12.0 if w2 == "dozen" else 100.0)
+                return _Num(value * mult, start, am.end(), True)
+            if match_unit(text, am.start(2) - 1) is not None:
+                return _Num(value, start, am.start(2) - 1, True)
         # A fraction must quantify: "half of", "a third of", "two-thirds" (plural). "first half" is not one.
         following = text[end : end + 4].lower()
         has_num = any(w in ONES or w in TENS or w in ("a", "an") for w in words[:-1])
@@ -1074,6 +1133,16 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                     )
                     if not num.scaled and n2_scaled and n2.value / max(num.value, 1e-12) >= 1000:
                         start_value = value * n2.value / _Num_scale_base(text, n2)
+                    elif (
+                        num.plain_int
+                        and len(num.digits) <= 3
+                        and conn in "-–—"
+                        and re.fullmatch(r"\d{1,3}(?:,000)+", n2.digits)
+                    ):
+                        # "$50-100,000", "50-60,000 people": the thousands of the end carry to a bare start.
+                        carried = value * 1000 ** n2.digits.count(",")
+                        if n2.value / 10 <= carried < n2.value:
+                            start_value = carried
                     if same_unit and n2.value > start_value:
                         value = start_value
                         range_end = n2.value
@@ -1209,7 +1278,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         code, kind, category = code or "year", "age", "age"
     elif kind == "age":
         category = "age"
-    if kind is None and num.spelled and num.value < 1:
+    if kind is None and (num.spelled or num.digits in VULGAR) and num.value < 1:
         category = "fraction"
 
     sent_starts = _sentence_starts_cached(text)

@@ -89,9 +89,30 @@ NUMBER_WORDS = set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen"}
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 
 
+# Unicode vulgar fractions: "2½ miles", "¾ of voters".
+VULGAR: dict[str, float] = {
+    "½": 1 / 2,
+    "⅓": 1 / 3,
+    "⅔": 2 / 3,
+    "¼": 1 / 4,
+    "¾": 3 / 4,
+    "⅕": 1 / 5,
+    "⅖": 2 / 5,
+    "⅗": 3 / 5,
+    "⅘": 4 / 5,
+    "⅙": 1 / 6,
+    "⅚": 5 / 6,
+    "⅛": 1 / 8,
+    "⅜": 3 / 8,
+    "⅝": 5 / 8,
+    "⅞": 7 / 8,
+}
+_GROUP_SPACES = str.maketrans("", "", ", \u00a0\u202f\u2009")
+
+
 def parse_digits(s: str) -> float:
-    """'1,380' -> 1380.0, '3.5' -> 3.5, '.08' -> 0.08."""
-    return float(s.replace(",", ""))
+    """'1,380' -> 1380.0, '3.5' -> 3.5, '.08' -> 0.08, '40\u202f000' (thin-space groups) -> 40000.0."""
+    return float(s.translate(_GROUP_SPACES))
 
 
 def words_value(words: list[str]) -> float | None:
@@ -103,6 +124,8 @@ def words_value(words: list[str]) -> float | None:
     total = 0.0
     current = 0.0
     seen = False
+    mark: float | None = None  # the running value when an "and" was read: "two and a half", "a million and a half"
+    last_scale = 0.0
     i = 0
     n = len(words)
     while i < n:
@@ -125,17 +148,29 @@ def words_value(words: list[str]) -> float | None:
         elif w in SCALES:
             total += (current or 1) * SCALES[w]
             current = 0
+            last_scale = SCALES[w]
+            mark = None
             seen = True
         elif w in DENOMINATORS:
-            # "two thirds": the numerator counted so far is divided; "and a half": the "a" already added 1.
-            num = current or 1
-            if i >= 2 and words[i - 2] == "and" and words[i - 1] in ("a", "one"):
-                current = current - 1 + 1 / DENOMINATORS[w]
+            # "two thirds": the numerator counted so far is divided. After "and" only the words since it are
+            # the numerator: "two and a half" = 2 + 1/2, "a hundred and three quarters" = 100 + 3/4, and right
+            # after a scale the fraction is of that scale: "a million and a half" = 1.5 million.
+            numerator = current - mark if mark is not None else 0.0
+            if mark is not None and numerator < DENOMINATORS[w]:
+                # A proper fraction after "and" completes a mixed number; "a hundred and thirty fifths" is
+                # 130/5 (below). Before a later scale it counts in that scale: "a billion and a half million".
+                frac = numerator / DENOMINATORS[w]
+                if mark == 0 and last_scale and not any(x in SCALES for x in words[i + 1 :]):
+                    total += frac * last_scale
+                    current = 0
+                else:
+                    current = mark + frac
+                mark = None
             else:
-                current = num / DENOMINATORS[w]
+                current = (current or 1) / DENOMINATORS[w]
             seen = True
         elif w == "and":
-            pass
+            mark = current
         else:
             return None
         i += 1
