@@ -487,3 +487,33 @@ def test_space_groups_need_money_or_a_unit() -> None:
     assert 10737 not in values("the sale of 10 737-800 planes")
     assert extract_figures("The Boeing 7E7 flew.") == []
     assert one("a range of 1-100,000").value == 1
+
+
+# --- objects end at the noun phrase; model numbers -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "obj"),
+    [
+        ("Some 14,000 people contract HIV each year.", "people"),
+        ("More than 14 million people saw the film.", "people"),
+        ("The two teams play on Sunday.", "teams"),
+        ("The firm has 76,200 staff worldwide.", "staff"),
+        ("The magnitude 6.4 earthquake struck at dawn.", "earthquake"),
+        ("They sold 30,000 sports utility vehicles.", "sports utility vehicles"),
+        ("Police found 12 Palestinian children.", "Palestinian children"),
+        ("Around a third of adults smoke.", "adults"),
+    ],
+)
+def test_object_ends_at_the_head_noun(text: str, obj: str) -> None:
+    assert one(text).object == obj
+
+
+def test_money_in_a_period_has_no_object() -> None:
+    assert one("It earned $470m in the fourth quarter.").object is None
+    assert one("It paid $13m in criminal penalties.").object == "criminal penalties"
+
+
+def test_model_numbers_with_a_letter_are_not_figures() -> None:
+    assert extract_figures("The Boeing 777F landed.") == []
+    assert one("Temperatures hit 40C on Monday.").unit == "celsius"

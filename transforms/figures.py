@@ -955,8 +955,10 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
         if words[0][1] != pos + 1:
             return None
         i = 1
-    if i == 1 and words[0][0].lower() == "in" and len(words) > 1 and words[1][0][0].isupper():
-        return None  # "$53 a barrel in New York": a place, not what the money is for
+    if i == 1 and words[0][0].lower() == "in" and len(words) > 1 and (
+        words[1][0][0].isupper() or words[1][0].lower() in DETERMINERS
+    ):
+        return None  # "$53 a barrel in New York", "$470m in the fourth quarter": where or when, not what for
     while i < len(words) and words[i][0].lower() in DETERMINERS:
         i += 1
     taken: list[tuple[str, int, int]] = []
@@ -967,13 +969,47 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
             break  # "five of the three-ton satellites": the next number is a figure of its own
         if (lw.endswith("ed") or lw.endswith("ing")) and lw not in ("armed", "building", "buildings"):
             break
-        if lw.endswith("ly"):
+        if lw.endswith("ly") or lw in _OBJECT_END_WORDS:
             break
         taken.append(words[i])
         i += 1
+        if w[0].islower() and _plural_noun(lw) and not (i < len(words) and _plural_noun(words[i][0])):
+            break  # a plural head ends the phrase: "14,000 people contract HIV", "two teams play"
     if not taken:
         return None
     return text[taken[0][1] : taken[-1][2]], taken[-1][2]
+
+
+# Adverbs, prepositions and common irregular past tenses that follow a counted noun without belonging to it:
+# "6.4 earthquake struck", "eleven year-old girl perhaps", "76,200 staff worldwide".
+_OBJECT_END_TEXT = (
+    "perhaps rather often otherwise due behind every worldwide nationwide abroad overseas today yesterday "
+    "tonight tomorrow again too already almost even ever never always sometimes together apart though although "
+    "however whereas unless until via plus minus except like unlike within without toward towards onto upon "
+    "near beneath beside besides beyond despite throughout along amid amongst versus vs whether what how why "
+    "struck came went took made gave got saw began ran held brought became paid met sent spent stood built won "
+    "kept led sought caught fought bought sold sat chose drove wrote flew broke spoke shot told "
+    "thought found knew felt meant heard remain remains remained"
+)
+_OBJECT_END_WORDS = set(_OBJECT_END_TEXT.split())
+# Plurals that often modify a following noun: "30,000 sports utility vehicles", "two arms dealers".
+_PLURAL_MODIFIERS = {"sports", "arms", "savings", "sales", "goods", "news", "services", "communications", "earnings"}
+_IRREGULAR_PLURALS = {"people", "men", "women", "children", "staff", "police", "personnel", "cattle", "sheep"}
+
+
+def _plural_noun(w: str) -> bool:
+    """A lower-case word that looks like a plural noun ("teams", "people"), not "gas", "bus", "crisis"."""
+    lw = w.lower()
+    if lw in _IRREGULAR_PLURALS:
+        return True
+    return (
+        w[0].islower()
+        and len(lw) > 3
+        and lw.endswith("s")
+        and not lw.endswith(("ss", "us", "is", "'s", "ics"))
+        and lw not in OBJECT_STOP
+        and lw not in _PLURAL_MODIFIERS
+    )
 
 
 def _category_near(text: str, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
@@ -1190,10 +1226,12 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         )
     ):
         return None, end
-    # Page, list and identifier numbers: "page 5", "No. 10", "Section 427", "Big 12".
-    if not currency_code and unit is None and not num.spelled and range_end is None and prev:
+    # Page, list and identifier numbers: "page 5", "No. 10", "Section 427", "Big 12"; with one capital letter
+    # against it after a name it is a model: "Boeing 777F", "Airbus A380F".
+    model_letter = unit is not None and unit.end == end + 1 and text[end].isupper() and text[end] != "%"
+    if not currency_code and (unit is None or model_letter) and not num.spelled and range_end is None and prev:
         pw = prev1.lower().rstrip(".")
-        if pw in LIST_WORDS and not qual:
+        if pw in LIST_WORDS and not qual and not model_letter:
             return None, end
         if (
             prev1[0].isupper()
