@@ -955,8 +955,11 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
         if words[0][1] != pos + 1:
             return None
         i = 1
-    if i == 1 and words[0][0].lower() == "in" and len(words) > 1 and (
-        words[1][0][0].isupper() or words[1][0].lower() in DETERMINERS
+    if (
+        i == 1
+        and words[0][0].lower() == "in"
+        and len(words) > 1
+        and (words[1][0][0].isupper() or words[1][0].lower() in DETERMINERS)
     ):
         return None  # "$53 a barrel in New York", "$470m in the fourth quarter": where or when, not what for
     while i < len(words) and words[i][0].lower() in DETERMINERS:
