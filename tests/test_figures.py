@@ -517,3 +517,53 @@ def test_money_in_a_period_has_no_object() -> None:
 def test_model_numbers_with_a_letter_are_not_figures() -> None:
     assert extract_figures("The Boeing 777F landed.") == []
     assert one("Temperatures hit 40C on Monday.").unit == "celsius"
+
+
+# --- news forms: millions of things, index points, changes vs ranges -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("The storm left 2m homes without power.", 2e6, None),
+        ("Up to 1.4m workers will benefit.", 1.4e6, None),
+        ("She won the 60m hurdles.", 60, "m"),
+        ("the 400m runners", 400, "m"),
+        ("The wall is 2m high.", 2, "m"),
+        ("The Dow fell 45.4 points.", 45.4, "point"),
+        ("The bank raised rates by a quarter point.", 0.25, "point"),
+        ("The answer is five point five.", 5.5, None),
+        ("I put in 15-and-a-half miles.", 15.5, "mile"),
+        ("It is 2 and a half miles away.", 2.5, "mile"),
+        ("Shares hit a two-and-a-half year high.", 2.5, "year"),
+        ("Sales rose by a third.", 1 / 3, None),
+        ("We could cut unemployment by half.", 0.5, None),
+    ],
+)
+def test_news_number_forms(text: str, value: float, unit: str | None) -> None:
+    f = one(text)
+    assert (f.value, f.unit) == (pytest.approx(value), unit)
+
+
+def test_index_points_are_counts_and_one_point_is_not_a_figure() -> None:
+    assert one("The Dow fell 45.4 points.").category == "count"
+    assert extract_figures("At one point, he left.") == []
+    assert extract_figures("It was hit by a fourth-quarter charge.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ("Users grew by 1.4 million to 44.9 million.", [(1.4e6, None), (44.9e6, None)]),
+        ("Unemployment rose by 20,000 to 1.4 million.", [(20000, None), (1.4e6, None)]),
+        ("The Dow gained 45.4 points to 10,360.", [(45.4, None), (10360, None)]),
+        ("He grew 10cm to 130cm.", [(10, None), (130, None)]),
+        ("The move would cut profits by $3.8m to $4.9m.", [(3.8e6, 4.9e6)]),
+        ("They hope to increase their presence by 25 to 30 seats.", [(25, 30)]),
+        ("Prices are expected to rise 5 to 10 percent.", [(5, 10)]),
+    ],
+)
+def test_change_then_level_versus_range(text: str, pairs: list[tuple[float, float | None]]) -> None:
+    assert [(f.value, f.range_end) for f in extract_figures(text)] == [
+        (pytest.approx(v), None if e is None else pytest.approx(e)) for v, e in pairs
+    ]

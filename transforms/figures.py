@@ -127,6 +127,8 @@ UP_WORDS = {
     "climb",
     "climbs",
     "gained",
+    "gaining",
+    "adding",
     "gain",
     "gains",
     "soared",
@@ -169,6 +171,9 @@ DOWN_WORDS = {
     "lost",
     "lose",
     "loses",
+    "losing",
+    "shed",
+    "shedding",
     "shrank",
     "shrunk",
     "shrink",
@@ -672,6 +677,13 @@ _SCI = re.compile(
 )
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SPACE_GROUPS = re.compile(r"(?: \d{3})+(?![\d,.\-/:]|\s\d)")
+_DIGIT_WORDS = {**{w: v for w, v in ONES.items() if v < 10}, "nought": 0, "oh": 0}
+_SPELLED_POINT = re.compile(r" point((?: (?i:" + "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True)) + r")\b)+)")
+# "the 60m hurdles", "400m runners", "5,000m titles": race distances in metres, not millions.
+_DISTANCE_EVENTS = {"hurdles", "heats", "finals", "races", "relays", "sprints", "runners", "swimmers", "titles"}
+_RACE_DISTANCES = {50.0, 60.0, 100.0, 110.0, 200.0, 400.0, 800.0, 1500.0, 3000.0, 5000.0, 10000.0}
+_AND_A_FRACTION = re.compile(r"[- ]and[- ]an?[- ](half|quarter|third)(?![\w-])", re.I)
+_FRACTION_UNIT_KINDS = {"percent", "length", "mass", "volume", "area", "speed", "count"}
 _FRACTION_OF_A = re.compile(r"(?: of)? (an?) ([A-Za-z]+)")
 _FRACTION = re.compile(r"/(\d{1,3})(?![\d/])")
 _MIXED_FRACTION = re.compile(r" (\d)/(\d{1,2})(?![\d/])")
@@ -807,6 +819,11 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
             num.value += int(mm.group(1)) / int(mm.group(2))
             num.end = mm.end()
             num.plain_int = False
+        am = _AND_A_FRACTION.match(text, num.end)
+        if am and num.plain_int:
+            num.value += 1 / DENOMINATORS[am.group(1).lower()]  # "15-and-a-half miles"
+            num.end = am.end()
+            num.plain_int = False
         return num
     # Spelled-out number: grow word by word while the words still form one number.
     start = m.start()
@@ -853,6 +870,19 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
     if value is None:
         return None
     last = words[-1]
+    am = _AND_A_FRACTION.match(text, end)
+    if am and last not in DENOMINATORS:
+        value += 1 / DENOMINATORS[am.group(1).lower()]  # "two-and-a-half years"
+        end = am.end()
+        last = am.group(1).lower()
+        if _ORDINAL_WORD.match(text, end):
+            return None
+        return _Num(value, start, end, True)
+    pm = _SPELLED_POINT.match(text, end)
+    if pm and last not in DENOMINATORS:
+        # "five point five", "nine point nought four": spelled decimals.
+        digits = "".join(str(_DIGIT_WORDS[d.lower()]) for d in pm.group(1).split())
+        return _Num(value + float("0." + digits), start, pm.end(), True)
     if last in DENOMINATORS:
         # "half a million", "half a dozen": a fraction of a scale; "half an hour", "a quarter of a percentage
         # point": a fraction of a unit.
@@ -864,6 +894,14 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
                 return _Num(value * mult, start, am.end(), True)
             if match_unit(text, am.start(2) - 1) is not None:
                 return _Num(value, start, am.start(2) - 1, True)
+        # "a quarter point", "a half-hour", "a quarter mile": a fraction of the unit right after it.
+        fu = match_unit(text, end)
+        if fu is not None and (fu.kind in _FRACTION_UNIT_KINDS or fu.code == "hour"):
+            return _Num(value, start, end, True)
+        # "rose by a third", "cut by half": after "by" a fraction is the size of a change.
+        pw = _prev_words(text, start, 1)
+        if pw and pw[0][0].lower() == "by" and text[end : end + 1] != "-" and not _counted_word_follows(text, end):
+            return _Num(value, start, end, True)
         # A fraction must quantify: "half of", "a third of", "two-thirds" (plural). "first half" is not one.
         following = text[end : end + 4].lower()
         has_num = any(w in ONES or w in TENS or w in ("a", "an") for w in words[:-1])
@@ -892,8 +930,19 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
         abbr = sm.group(2)
         if abbr in ("m", "b") and not currency:
             # "400m euros": the currency word after the scale says it is money, so "m" is million.
+            # "2m homes", "3m people": a plural noun counted in millions (a length is "a 2m wall").
             after = match_unit(text, sm.end())
-            if after is None or after.kind != "currency":
+            nw = _NEXT_WORD.match(text, sm.end())
+            counted = (
+                abbr == "m"
+                and after is None
+                and nw is not None
+                and nw.start(1) == sm.end() + 1
+                and _plural_noun(nw.group(1))
+                and nw.group(1).lower() not in _DISTANCE_EVENTS
+                and ("." in text[num.start : num.end] or num.value not in _RACE_DISTANCES)
+            )
+            if not counted and (after is None or after.kind != "currency"):
                 return
         if abbr in ("B", "T") and not currency:
             return
@@ -1182,6 +1231,14 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                         carried = value * 1000 ** n2.digits.count(",")
                         if n2.value / 10 <= carried < n2.value:
                             start_value = carried
+                    if (
+                        conn == "to"
+                        and n2.value >= 5 * start_value > 0
+                        and (_after_change_word(text, span_start) or (prev_l and prev_l[0] == "by"))
+                    ):
+                        # "rose by 20,000 to 1.4 million", "fell $1.64 to $47.10": the change, then the level;
+                        # "cut profits by $3.8m to $4.9m", "rose 5 to 10 percent" stay ranges.
+                        same_unit = False
                     if same_unit and n2.value > start_value:
                         value = start_value
                         range_end = n2.value
@@ -1269,7 +1326,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     if (
         num.spelled
         and num.value == 1
-        and unit is None
+        and (unit is None or unit.code == "point")  # "at one point"
         and not currency_code
         and not num.scaled
         and (not qual or text.startswith(" of ", end))  # "around one of the genre's best"

@@ -15,7 +15,7 @@ from typing import NamedTuple
 _DATA = Path(__file__).with_name("data") / "units.json"
 
 # kind -> figure category; kinds not listed are physical quantities.
-KIND_CATEGORY = {"currency": "money", "percent": "percent", "duration": "duration", "age": "age"}
+KIND_CATEGORY = {"currency": "money", "percent": "percent", "duration": "duration", "age": "age", "count": "count"}
 # One-letter symbols are ambiguous with words and initials, so they only count when written against the
 # number ("5C", "20t", "50p"), never after a space.
 _ATTACHED_ONLY = {"C", "F", "K", "l", "L", "g", "p", "W", "°", "B", "b"}
