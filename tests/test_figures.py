@@ -567,3 +567,27 @@ def test_change_then_level_versus_range(text: str, pairs: list[tuple[float, floa
     assert [(f.value, f.range_end) for f in extract_figures(text)] == [
         (pytest.approx(v), None if e is None else pytest.approx(e)) for v, e in pairs
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("Sales exceeded 4.8 million.", ">"),
+        ("Users surpassed four million.", ">"),
+        ("It was a little under $3bn.", "<"),
+        ("Prices stayed just above 2%.", ">"),
+        ("It fell slightly less than 5%.", "<"),
+        ("Costs were well below $1m.", "<"),
+        ("a score equal to or more than 40", ">="),
+        ("a score smaller or equal than 40", "<="),
+    ],
+)
+def test_more_qualifiers(text: str, qualifier: str) -> None:
+    assert one(text).qualifier == qualifier
+
+
+def test_symbol_before_a_negative_and_through_ranges() -> None:
+    f = one("Is it still the case when <-30")
+    assert (f.value, f.qualifier) == (-30, "<")
+    f = one("The number range is 20 through 100")
+    assert (f.value, f.range_end) == (20, 100)

@@ -47,6 +47,38 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "better than": ">",
     "north of": ">",
     "beyond": ">",
+    "exceeded": ">",
+    "surpass": ">",
+    "surpassed": ">",
+    "surpassing": ">",
+    "a little over": ">",
+    "a little more than": ">",
+    "slightly more than": ">",
+    "slightly over": ">",
+    "slightly above": ">",
+    "well above": ">",
+    "just above": ">",
+    "well in excess of": ">",
+    "slightly less than": "<",
+    "slightly under": "<",
+    "slightly below": "<",
+    "well below": "<",
+    "well under": "<",
+    "just below": "<",
+    "a little under": "<",
+    "a little less than": "<",
+    "bigger or equal than": ">=",
+    "greater or equal than": ">=",
+    "higher or equal than": ">=",
+    "larger or equal than": ">=",
+    "equal to or more than": ">=",
+    "equal to or greater than": ">=",
+    "at least or equal to": ">=",
+    "smaller or equal than": "<=",
+    "less or equal than": "<=",
+    "lower or equal than": "<=",
+    "equal to or less than": "<=",
+    "equal to or fewer than": "<=",
     "less than": "<",
     "fewer than": "<",
     "under": "<",
@@ -710,7 +742,7 @@ _ORDINAL_WORD = re.compile(
     r"sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[a-z]+teenth|[a-z]+tieth)\b",
     re.I,
 )
-_RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
+_RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+through\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
 # Digits are tokens too so that a scan for words before a number stops at the previous number.
 _PREV_TOKENS = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’.-]*|[!?;:()\"\n]|\.(?=\s|$)|\d[\d.,]*%?")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
@@ -1147,7 +1179,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         not num.spelled
         and num.start > 0
         and text[num.start - 1] in "-−"
-        and (num.start == 1 or text[num.start - 2] in " (\n")
+        and (num.start == 1 or text[num.start - 2] in " (\n<>=~≈≤≥")
     ):
         num.value = -num.value
         span_start = num.start - 1
