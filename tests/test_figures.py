@@ -591,3 +591,10 @@ def test_symbol_before_a_negative_and_through_ranges() -> None:
     assert (f.value, f.qualifier) == (-30, "<")
     f = one("The number range is 20 through 100")
     assert (f.value, f.range_end) == (20, 100)
+
+
+def test_feet_and_inches_are_one_height() -> None:
+    f = one("He is 6ft 2in tall.")
+    assert (f.value, f.unit, f.surface) == (pytest.approx(6 + 2 / 12), "ft", "6ft 2in")
+    assert one("He stands 5 feet 10 inches.").value == pytest.approx(5 + 10 / 12)
+    assert values("It rose 10 feet 2 in the morning.") == [10, 2]

@@ -715,6 +715,9 @@ _SPELLED_POINT = re.compile(r" point((?: (?i:" + "|".join(sorted(_DIGIT_WORDS, k
 _DISTANCE_EVENTS = {"hurdles", "heats", "finals", "races", "relays", "sprints", "runners", "swimmers", "titles"}
 _RACE_DISTANCES = {50.0, 60.0, 100.0, 110.0, 200.0, 400.0, 800.0, 1500.0, 3000.0, 5000.0, 10000.0}
 _AND_A_FRACTION = re.compile(r"[- ]and[- ]an?[- ](half|quarter|third)(?![\w-])", re.I)
+_FEET_INCHES = re.compile(
+    r"\s?(\d{1,2})\s?(?:inches|inch|in(?!\s+(?:the|a|an|this|that|which|his|her|their|its)\b)|\"|”)(?![A-Za-z])"
+)
 _FRACTION_UNIT_KINDS = {"percent", "length", "mass", "volume", "area", "speed", "count"}
 _FRACTION_OF_A = re.compile(r"(?: of)? (an?) ([A-Za-z]+)")
 _FRACTION = re.compile(r"/(\d{1,3})(?![\d/])")
@@ -1285,6 +1288,11 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and (text[end].isalpha() or text[end] == "-" and end + 1 < len(text) and text[end + 1].isupper())
     ):
         return None, end  # "5G", "3D", "4x4": a name, not a figure
+    if unit is not None and unit.code == "ft" and range_end is None:
+        im = _FEET_INCHES.match(text, unit.end)
+        if im and int(im.group(1)) < 12:
+            value += int(im.group(1)) / 12  # "6ft 2in", "5 feet 10 inches": one height
+            unit = UnitMatch("ft", unit.kind, im.end())
     # Year: a bare four-digit integer in 1800-2100 with no currency, unit or qualifier ("in 2004").
     qual = _qualifier_before(text, span_start)
     if (
