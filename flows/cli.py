@@ -158,10 +158,34 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        rc = int(args.func(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    if argv is None and args.command == "run":
+        _exit_now(rc)
+    return rc
+
+
+def _exit_now(rc: int) -> None:
+    """End a command-line run without the interpreter's final teardown.
+
+    Measured here: after a run, freeing the module graph (Prefect, GX, spaCy, DuckDB) takes ~1.6 s, on every
+    run. Everything that matters at exit still happens first, in the interpreter's own order: non-daemon
+    threads are joined and their exit hooks run (Prefect drains its log and event workers there), then the
+    atexit handlers (worker pool, ephemeral server, logging); only then does the process leave.
+    """
+    import atexit
+    import threading
+
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is None:  # not CPython's threading: take the ordinary way out
+        return
+    shutdown()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(rc)
 
 
 if __name__ == "__main__":

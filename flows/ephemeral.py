@@ -49,6 +49,11 @@ class EarlyServer:
         if PREFECT_API_URL.value():  # a profile points at a real server after all
             self._discard()
             return
+        import atexit
+
+        # Imported before waiting (~1 s of CPU): it overlaps with the server's own boot instead of following it.
+        from prefect.server.api.server import SubprocessASGIServer
+
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and self.proc.poll() is None:
             try:
@@ -60,9 +65,6 @@ class EarlyServer:
         else:
             self._discard()
             return
-        import atexit
-
-        from prefect.server.api.server import SubprocessASGIServer
 
         server = SubprocessASGIServer()
         if server.running:

@@ -11,6 +11,7 @@ import os
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -264,12 +265,42 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         progress.start_files(len(todo))
 
         chunk_list = list(_chunks(todo, settings.batch_files))
+        # Software pipeline over chunks, so the workers never wait for the flow process: parsing runs two
+        # chunks ahead, and chunk k+1's extraction is queued before chunk k's results are gathered and staged.
+        # Each stage is cut into several pieces per worker, which the pool hands out as workers free up (a
+        # slow piece no longer idles the other worker). At most ~4 chunks are in flight: memory stays bounded.
+        pieces = workers if in_process else 2 * workers
+
+        def submit_parse(k: int) -> list[Any]:
+            return _submit(parse_task, _split(chunk_list[k], pieces), cfg, prior_hashes, in_process=in_process)
+
+        parsing: deque[list[Any]] = deque()
+        extracting: deque[tuple[list[Any], list[dict[str, Any]], list[dict[str, Any]], int]] = deque()
         with timer("parse (wait)"):
-            pending = (_submit(parse_task, _split(chunk_list[0], workers), cfg, prior_hashes, in_process=in_process)
-                       if chunk_list else [])
+            for k in range(min(2, len(chunk_list))):
+                parsing.append(submit_parse(k))
+
+        def stage_next() -> None:
+            futures, sigs, dup_rows, n_files = extracting.popleft()
+            with timer("extract (wait)"):
+                annotated = [a for batch in _gather(futures) for a in batch]
+            stage_start = time.perf_counter()
+            rows = to_rows(annotated, run_id, now)
+            # An entity seen in an earlier chunk of this run is already staged; stage each id once.
+            rows["entities"] = [e for e in rows["entities"] if e["entity_id"] not in staged_entities]
+            staged_entities.update(e["entity_id"] for e in rows["entities"])
+            for table, table_rows in rows.items():
+                staging.append(table, table_rows)
+            staging.append("article_signatures", sigs)
+            staging.append("duplicates", dup_rows)
+            summary.articles_loaded += len(annotated)
+            timer.add("stage", time.perf_counter() - stage_start)
+            log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
+            progress.advance(n_files, len(annotated))
+
         for k in range(len(chunk_list)):
             with timer("parse (wait)"):
-                parsed = _gather(pending)
+                parsed = _gather(parsing.popleft())
             dedup_start = time.perf_counter()
             fresh: list[Article] = []
             sigs: list[dict[str, Any]] = []
@@ -303,29 +334,19 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
                 file_rows.append({"source_path": outcome.file.path, "size": outcome.file.size,
                                   "mtime_ns": outcome.file.mtime_ns, "file_hash": outcome.file_hash,
                                   "status": status, "articles": loaded, "run_id": run_id})
+            del parsed
             timer.add("dedup", time.perf_counter() - dedup_start)
             with timer("extract (wait)"):
-                extracting = _submit(nlp_task, _split(fresh, workers), cfg, in_process=in_process)
-            if k + 1 < len(chunk_list):
-                # Queue the next chunk's parsing now: workers parse it while this chunk is gathered and staged.
+                extracting.append((_submit(nlp_task, _split(fresh, pieces), cfg, in_process=in_process), sigs,
+                                   dup_rows, len(chunk_list[k])))
+            del fresh
+            if k + 2 < len(chunk_list):
                 with timer("parse (wait)"):
-                    pending = _submit(parse_task, _split(chunk_list[k + 1], workers), cfg, prior_hashes,
-                                      in_process=in_process)
-            with timer("extract (wait)"):
-                annotated = [a for batch in _gather(extracting) for a in batch]
-            stage_start = time.perf_counter()
-            rows = to_rows(annotated, run_id, now)
-            # An entity seen in an earlier chunk of this run is already staged; stage each id once.
-            rows["entities"] = [e for e in rows["entities"] if e["entity_id"] not in staged_entities]
-            staged_entities.update(e["entity_id"] for e in rows["entities"])
-            for table, table_rows in rows.items():
-                staging.append(table, table_rows)
-            staging.append("article_signatures", sigs)
-            staging.append("duplicates", dup_rows)
-            summary.articles_loaded += len(annotated)
-            timer.add("stage", time.perf_counter() - stage_start)
-            log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
-            progress.advance(len(chunk_list[k]), len(annotated))
+                    parsing.append(submit_parse(k + 2))
+            if len(extracting) > 1:
+                stage_next()
+        while extracting:
+            stage_next()
 
         staging.append("quarantine", quarantine_rows)
         staging.append("files", file_rows)
@@ -476,5 +497,6 @@ def task_runner_for(settings: Settings) -> Any:
         return DaskTaskRunner(address=settings.dask_address)
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    # Threads only dispatch: the batches run in flows.workers' process pool (see its docstring).
-    return ThreadPoolTaskRunner(max_workers=2 * (settings.workers or os.cpu_count() or 1))
+    # Threads only dispatch: the batches run in flows.workers' process pool (see its docstring). Enough of them
+    # for every piece the chunk pipeline keeps in flight (2 chunks parsing + 2 extracting, 2 pieces per worker).
+    return ThreadPoolTaskRunner(max_workers=8 * (settings.workers or os.cpu_count() or 1))
