@@ -598,3 +598,106 @@ def test_feet_and_inches_are_one_height() -> None:
     assert (f.value, f.unit, f.surface) == (pytest.approx(6 + 2 / 12), "ft", "6ft 2in")
     assert one("He stands 5 feet 10 inches.").value == pytest.approx(5 + 10 / 12)
     assert values("It rose 10 feet 2 in the morning.") == [10, 2]
+
+
+# --- round 2: ratios, compound money, two-sided bounds, news false positives ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "obj"),
+    [
+        ("One in five children live in poverty.", 0.2, "children"),
+        ("Three in 10 voters back the plan.", 0.3, "voters"),
+        ("Only one out of three survived.", 1 / 3, None),
+        ("Two out of five hundred TVs failed.", 2 / 500, "TVs"),
+    ],
+)
+def test_ratios_are_one_share(text: str, value: float, obj: str | None) -> None:
+    f = one(text)
+    assert (f.value, f.category, f.object) == (pytest.approx(value), "fraction", obj)
+
+
+def test_ratio_needs_a_plain_base() -> None:
+    assert values("He scored 3 in 10 minutes.") == [3, 10]  # a duration, not a share
+    assert values("They won 2 in 5 and lost.") == [2, 5]  # digits without a counted thing
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("The fund lost 30 MUSD last year.", 30e6, "USD"),
+        ("Revenues of about MAUD 60 were reported.", 60e6, "AUD"),
+        ("They lost 75 USD million in three years.", 75e6, "USD"),
+        ("It costs 15 dollars 50.", 15.5, "USD"),
+        ("It only cost thirteen dollars and forty-five cents.", 13.45, "USD"),
+        ("It only cost 3 dollars 50 cents.", 3.5, "USD"),
+    ],
+)
+def test_compound_money(text: str, value: float, unit: str) -> None:
+    f = extract_figures(text)[0]
+    assert (f.value, f.unit, f.category) == (pytest.approx(value), unit, "money")
+
+
+def test_cents_need_the_end_of_the_amount() -> None:
+    assert values("He paid 3 dollars and 50 people came.") == [3, 50]
+    assert values("rmb 10 usd 20") == [10, 20]
+
+
+def test_two_sided_bounds_are_one_range() -> None:
+    f = one("The number is larger than 10 and smaller than 20.")
+    assert (f.value, f.range_end, f.qualifier) == (10, 20, "=")
+    f = one("This number is larger than twenty and less or equal than thirty five.")
+    assert (f.value, f.range_end) == (20, 35)
+
+
+def test_spaced_minus_before_a_temperature_only() -> None:
+    f = one("how to convert - 20 degrees fahrenheit to celsius")
+    assert (f.value, f.unit) == (-20, "fahrenheit")
+    assert one("The firm - 20 years old - grew.").value == 20  # a dash, not a sign
+
+
+def test_accounting_brackets_are_a_loss_but_conversions_are_not() -> None:
+    f = one("The annual revenue is ($99.99).")
+    assert (f.value, f.unit) == (-99.99, "USD")
+    assert values("Air China plans to raise $1bn (£514m) from it.") == [1e9, 514e6]
+
+
+def test_inch_mark_versus_closing_quote() -> None:
+    f = one('The TV has a 8" screen.')
+    assert (f.value, f.unit) == (8, "inch")
+    assert one('He said "I paid 8" and left.').unit is None
+
+
+def test_model_numbers_and_codes_are_not_figures() -> None:
+    assert values("The airline ordered 20 Boeing 737-800 jets and two Airbus A320-200 planes.") == [20, 2]
+    assert values("Apple released iOS 17 and Windows 10 last year.") == []
+    assert values("The FSA's 60 strong investigation team met.") == [60]  # a possessive is not a name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Borrowing figures for 2003/4 are final.",
+        "Beating England in '93 was great.",
+        "There is a meeting planned for 6 or 7 January.",
+        "Records play between 6 and 12 December.",
+        "He lives at 10 Downing Street.",
+    ],
+)
+def test_news_non_figures(text: str) -> None:
+    assert extract_figures(text) == []
+
+
+def test_per_thousand_is_the_base_of_a_rate() -> None:
+    assert values("Only eight people per thousand are car owners.") == [8]
+
+
+def test_age_in_apposition() -> None:
+    figs = extract_figures("Gere, 55, greeted the crowd. Adrian (13) went home. In Paris, 35 people died.")
+    assert [(f.value, f.category) for f in figs] == [(55, "age"), (13, "age"), (35, "killed")]
+
+
+def test_objects_stop_at_capitalised_plurals_and_skip_rates() -> None:
+    assert one("Almost 90% of Britons own a handset.").object == "Britons"
+    assert one("It equates to 94 billion a year.").object is None
+    assert one("He attended the 31-year-old awards ceremony.").object == "awards ceremony"

@@ -843,8 +843,12 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         # "2 1/2", "1/40"
         fm = _FRACTION.match(text, num.end)
         if fm and num.plain_int and int(fm.group(1)) > 0 and not re.match(r"\d", text[num.start - 1 : num.start]):
-            if (num.start > 0 and text[num.start - 1] == "/") or fm.group(1)[0] == "0":
-                return None  # "1/2/3", "2000/01" (a fiscal year)
+            if (
+                (num.start > 0 and text[num.start - 1] == "/")
+                or fm.group(1)[0] == "0"
+                or (len(s) == 4 and 1800 <= num.value <= 2100)
+            ):
+                return None  # "1/2/3", "2000/01", "2003/4" (a fiscal year)
             num.value = num.value / int(fm.group(1))
             num.end = fm.end()
             num.plain_int = False
@@ -1046,6 +1050,8 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
         and (words[1][0][0].isupper() or words[1][0].lower() in DETERMINERS)
     ):
         return None  # "$53 a barrel in New York", "$470m in the fourth quarter": where or when, not what for
+    if i < len(words) and words[i][0].lower() in ("a", "an", "per") and match_unit(text, words[i][2]) is not None:
+        return None  # "94 billion a year", "150,000 cars a year" (already counted): a rate, not the object
     while i < len(words) and words[i][0].lower() in DETERMINERS:
         i += 1
     taken: list[tuple[str, int, int]] = []
@@ -1060,7 +1066,7 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
             break
         taken.append(words[i])
         i += 1
-        if w[0].islower() and _plural_noun(lw) and not (i < len(words) and _plural_noun(words[i][0])):
+        if _plural_noun(lw) and not (i < len(words) and _plural_noun(words[i][0].lower())):
             break  # a plural head ends the phrase: "14,000 people contract HIV", "two teams play"
     if not taken:
         return None
@@ -1080,7 +1086,24 @@ _OBJECT_END_TEXT = (
 )
 _OBJECT_END_WORDS = set(_OBJECT_END_TEXT.split())
 # Plurals that often modify a following noun: "30,000 sports utility vehicles", "two arms dealers".
-_PLURAL_MODIFIERS = {"sports", "arms", "savings", "sales", "goods", "news", "services", "communications", "earnings"}
+_PLURAL_MODIFIERS = {
+    "sports",
+    "arms",
+    "savings",
+    "sales",
+    "goods",
+    "news",
+    "services",
+    "communications",
+    "earnings",
+    "awards",
+    "customs",
+    "rights",
+    "jobs",
+    "drugs",
+    "emissions",
+    "parts",
+}
 _IRREGULAR_PLURALS = {"people", "men", "women", "children", "staff", "police", "personnel", "cattle", "sheep"}
 
 
@@ -1128,13 +1151,16 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
     after = text[e] if e < len(text) else " "
     if num.spelled:
         return None
-    # Identifiers: letters against the number ("COVID-19", "F-16", "G8", "MP3"), or IP/version parts.
+    # Identifiers: letters against the number ("COVID-19", "F-16", "G8", "MP3"), or IP/version parts; the whole
+    # code is skipped ("A320-200", "B-52/H").
     if (
         (before.isalpha() and not _CODE_BEFORE.search(text, max(0, s - 4), s))
         or before in "#/\\_@"
         or (before == "-" and s > 1 and text[s - 2].isalnum() and not text[s - 2].isdigit())
     ):
-        return e
+        return _CODE_TAIL.match(text, e).end()  # type: ignore[union-attr]
+    if before in "'’" and len(num.digits) == 2 and num.plain_int and (s < 2 or not text[s - 2].isalnum()):
+        return e  # "in '94": a year
     if before == ":" or (before == "." and s > 1 and text[s - 2].isdigit()):
         return e
     if _TIME_AFTER.match(text, e):
@@ -1162,6 +1188,30 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
     return None
 
 
+_CODE_TAIL = re.compile(r"(?:[-/][A-Za-z0-9]+)*")
+_DATE_LIST = re.compile(
+    r"(?:,\s*|\s*[-–]\s*|\s+(?:or|and|to)\s+)\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(sorted(MONTHS)) + r")\b"
+)
+_ADDRESS = re.compile(
+    r" (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Place|Square|Boulevard|Blvd|Terrace|Crescent)\b"
+)
+# A capitalised name, then a comma or bracket right before the number: "Gere, 55," / "Smith (42)".
+_AGE_APPOSITION = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:, | \()$")
+_INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z]")
+_AND_BELOW = re.compile(r"\s+and\s+(?:less|smaller|fewer|lower)(?:\s+or\s+equal)?\s+than\s+", re.I)
+_RATIO = re.compile(r"\s+(in|out of)\s+(?=\d|[a-z])")
+_RATIO_BASES = {2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 20.0, 25.0, 50.0, 100.0, 1000.0, 1e4, 1e5, 1e6}
+_WORD_SCALE_AFTER = re.compile(r"\s(thousand|million|billion|trillion)\b", re.I)
+_CENTS_AFTER = re.compile(r"(?:\s+and)?\s+(?=\d|[a-z])")
+# After the cents a cent word, or the end of the clause: "15 dollars 50." (not "3 dollars and 50 people").
+_CENTS_TAIL = re.compile(r"(\s?(?:cents?|pence|p)\b|)(?=\s*(?:[.,;:!?)]|$))")
+_TEMPERATURE_CODES = {"celsius", "fahrenheit", "kelvin", "degree"}
+_M_CODES = "USD|EUR|GBP|AUD|CAD|CHF|JPY|CNY|SEK|NOK|DKK|INR|HKD|NZD|SGD"
+_M_CODE_AFTER = re.compile(r"\s?M(" + _M_CODES + r")\b")
+_M_CODE_BEFORE = re.compile(r"(?<![A-Za-z])M(" + _M_CODES + r")\s?$")
+# Words before an amount in brackets that make the brackets an accounting loss: "revenue is ($99.99)"; a bracket
+# after an amount ("$1bn (£514m)") is a conversion.
+_ACCOUNTING_BEFORE = re.compile(r"(?:\b(?:is|was|were|are|be|been|of|totall?ed|reached)|:)\s$", re.I)
 # An ISO code written against the number is a currency, not an identifier: "USD115".
 _CODE_BEFORE = re.compile(r"(?<![A-Za-z])(?:USD|EUR|GBP|JPY|INR|CHF|CNY|AUD|CAD)$")
 
@@ -1192,16 +1242,47 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     elif text[max(0, num.start - 6) : num.start].lower() == "minus ":
         num.value = -num.value
         span_start = num.start - 6
+    elif (
+        not num.spelled
+        and text[max(0, num.start - 2) : num.start] in ("- ", "− ")
+        and (num.start == 2 or text[num.start - 3] in " (\n")
+        and (tu := match_unit(text, num.end)) is not None
+        and tu.code in _TEMPERATURE_CODES
+    ):
+        num.value = -num.value  # "- 20 degrees fahrenheit": a spaced minus before a temperature
+        span_start = num.start - 2
     cur = currency_prefix(text, span_start)
     currency_code = cur[0] if cur else None
     if cur:
         span_start = cur[1]
+    elif not num.spelled:
+        # "30 MUSD", "MAUD 60", "48.5 MGBP": M before an ISO code is millions of that currency.
+        mc = _M_CODE_AFTER.match(text, num.end) or _M_CODE_BEFORE.search(text, max(0, span_start - 6), span_start)
+        if mc:
+            currency_code = mc.group(1)
+            num.value *= 1e6
+            num.scaled = True
+            num.plain_int = False
+            if mc.start() >= num.end:
+                num.end = mc.end()
+            else:
+                span_start = mc.start()
+    negative_paren = (
+        currency_code is not None
+        and span_start > 0
+        and text[span_start - 1] == "("
+        and _ACCOUNTING_BEFORE.search(text, max(0, span_start - 12), span_start - 1) is not None
+    )
     _apply_scale(text, num, currency_code is not None)
+    if negative_paren and text.startswith(")", num.end) and num.value > 0:
+        num.value = -num.value  # "revenue is ($99.99)": accounting brackets mark a loss
+        span_start -= 1
     value = num.value
     end = num.end
 
     # Range: "252 to 287 miles", "10-15%", "between 20 and 30", "$2bn to $3bn", "8- to 16-meter".
     range_end: float | None = None
+    range_conn = ""
     unit = _measure(text, end, currency_code)
     unit_first = unit
     rc = _RANGE_CONN.match(text, unit.end if unit else end)
@@ -1275,6 +1356,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                         # "cut profits by $3.8m to $4.9m", "rose 5 to 10 percent" stay ranges.
                         same_unit = False
                     if same_unit and n2.value > start_value:
+                        range_conn = rc.group(0)
                         value = start_value
                         range_end = n2.value
                         end = n2.end
@@ -1288,6 +1370,70 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and (text[end].isalpha() or text[end] == "-" and end + 1 < len(text) and text[end + 1].isupper())
     ):
         return None, end  # "5G", "3D", "4x4": a name, not a figure
+    two_sided = False
+    ratio = False
+    if range_end is None and not num.scaled:
+        tm = _AND_BELOW.match(text, unit.end if unit else end)
+        if tm:
+            # "more than 10 and less than 20": one range when the bounds face each other.
+            q1 = _qualifier_before(text, span_start)
+            m2 = CANDIDATE.match(text, tm.end())
+            n2 = _parse_number(text, m2) if m2 and q1 and q1[0] in (">", ">=") else None
+            if n2 is not None and n2.spelled == num.spelled and _not_a_figure(text, n2) is None:
+                _apply_scale(text, n2, currency_code is not None)
+                unit2 = _measure(text, n2.end, currency_code)
+                if n2.value > value and (unit2 is None or unit is None or unit2.code == unit.code):
+                    range_end, end, two_sided = n2.value, n2.end, True
+                    unit = unit2 or unit
+        elif unit is None and not currency_code and (num.spelled or (num.plain_int and len(num.digits) <= 3)):
+            rm = _RATIO.match(text, end)
+            m2 = CANDIDATE.match(text, rm.end()) if rm else None
+            n2 = _parse_number(text, m2) if m2 else None
+            if (
+                rm
+                and n2 is not None
+                and n2.value > value >= 1
+                and value == int(value)
+                and (
+                    rm.group(1) != "in"
+                    or n2.value in _RATIO_BASES
+                    # digits need the counted thing: "3 in 10 voters", "1 in 4 of them" (not "won 2 in 5")
+                    and (num.spelled or _counted_word_follows(text, n2.end) or text.startswith(" of ", n2.end))
+                )
+                and _not_a_figure(text, n2) is None
+                and not _DIGIT_SCALE.match(text, n2.end)
+                and match_unit(text, n2.end) is None
+            ):
+                # "one in five children", "3 in 10 voters", "one out of three": a share.
+                value, end, ratio = value / n2.value, n2.end, True
+    if unit is not None and unit.kind == "currency" and not currency_code and range_end is None:
+        sw = _WORD_SCALE_AFTER.match(text, unit.end)
+        if sw:
+            value *= SCALES[sw.group(1).lower()]  # "75 USD million"
+            unit = UnitMatch(unit.code, unit.kind, sw.end())
+        elif (
+            value == int(value)
+            and (cm := _CENTS_AFTER.match(text, unit.end))
+            and not _currency_word_before(text, span_start)  # "rmb 10 usd 20": two amounts
+        ):
+            m3 = CANDIDATE.match(text, cm.end())
+            n3 = _parse_number(text, m3) if m3 else None
+            tail = _CENTS_TAIL.match(text, n3.end) if n3 is not None else None
+            if n3 is not None and tail and n3.value == int(n3.value) and 0 < n3.value < 100:
+                value += n3.value / 100  # "15 dollars 50", "thirteen dollars and forty-five cents"
+                unit = UnitMatch(unit.code, unit.kind, n3.end + len(tail.group(1)))
+    if (
+        unit is None
+        and not currency_code
+        and range_end is None
+        and text[end : end + 1] in ('"', "″", "”")
+        and not text[end + 1 : end + 2].isalnum()
+        and 0 < value <= 120
+    ):
+        line_start = text.rfind("\n", 0, num.start) + 1
+        quotes = text.count('"', line_start, num.start) + text.count("“", line_start, num.start)
+        if text[end] == "″" or (quotes % 2 == 0 and text[end] == '"'):
+            unit = UnitMatch("inch", "length", end + 1)  # '8" screen': the inch mark, not a closing quote
     if unit is not None and unit.code == "ft" and range_end is None:
         im = _FEET_INCHES.match(text, unit.end)
         if im and int(im.group(1)) < 12:
@@ -1323,18 +1469,32 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             (prev1 in MONTHS and (num.value <= 31 or num.plain_int))
             or (nxt1 in MONTHS and num.value <= 31)
             or (nxt1 == "of" and len(nxt) > 1 and nxt[1][0] in MONTHS)
+            or (num.plain_int and num.value <= 31 and _DATE_LIST.match(text, end))  # "6 or 7 January"
         )
     ):
+        return None, end
+    # Street numbers: "10 Downing Street", "221B Baker Street" (the letter already makes it a name).
+    if num.plain_int and not currency_code and unit is None and range_end is None and _ADDRESS.match(text, end):
+        return None, end
+    # "eight people per thousand": the base of a rate, not a figure of its own.
+    if num.spelled and prev1.lower() == "per" and not text[num.start].isdigit() and num.value in _RATIO_BASES:
         return None, end
     # Page, list and identifier numbers: "page 5", "No. 10", "Section 427", "Big 12"; with one capital letter
     # against it after a name it is a model: "Boeing 777F", "Airbus A380F".
     model_letter = unit is not None and unit.end == end + 1 and text[end].isupper() and text[end] != "%"
-    if not currency_code and (unit is None or model_letter) and not num.spelled and range_end is None and prev:
+    if (
+        not currency_code
+        and (unit is None or model_letter)
+        and not num.spelled
+        and (range_end is None or range_conn == "-")  # "Boeing 737-800": a model, not a range
+        and prev
+    ):
         pw = prev1.lower().rstrip(".")
-        if pw in LIST_WORDS and not qual and not model_letter:
+        if pw in LIST_WORDS and not qual and not model_letter and range_end is None:
             return None, end
         if (
-            prev1[0].isupper()
+            (prev1[0].isupper() or _INNER_CAPITAL.search(prev1))  # "Windows 10", "iOS 17"
+            and not prev1.endswith(("'s", "’s", "s'"))  # "the FSA's 60 staff"
             and pw not in CAP_OK
             and pw not in QUALIFIERS_BEFORE
             and prev1 not in MONTHS
@@ -1369,6 +1529,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and (unit is None or unit.code == "point")  # "at one point"
         and not currency_code
         and not num.scaled
+        and not ratio
         and (not qual or text.startswith(" of ", end))  # "around one of the genre's best"
     ):
         return None, end
@@ -1378,6 +1539,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     surf_start = span_start
     if qual:
         qualifier, surf_start = qual
+        if two_sided:
+            qualifier = "="  # both bounds given: a range
     else:
         sm = _SYMBOL_QUAL.search(text, max(0, span_start - 3), span_start)
         if sm:
@@ -1414,9 +1577,18 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         end = age.end()
     elif kind in (None, "duration") and prev1.lower() in ("aged", "age", "ages"):
         code, kind, category = code or "year", "age", "age"
+    elif (
+        kind is None
+        and num.plain_int
+        and range_end is None
+        and 1 <= num.value <= 110
+        and _AGE_APPOSITION.search(text, max(0, span_start - 30), span_start)
+        and re.match(r"[,)]", text[end : end + 1])
+    ):
+        code, kind, category = "year", "age", "age"  # "Gere, 55, greeted", "Smith (42)": a person's age
     elif kind == "age":
         category = "age"
-    if kind is None and (num.spelled or num.digits in VULGAR) and num.value < 1:
+    if kind is None and ((num.spelled or num.digits in VULGAR) and num.value < 1 or ratio):
         category = "fraction"
 
     sent_starts = _sentence_starts_cached(text)
@@ -1617,6 +1789,15 @@ def _measure(text: str, pos: int, currency_code: str | None) -> UnitMatch | None
         return unit  # "120p a litre" is a price; "$13bn a year" an annual amount, still USD
     code = f"{base}/{den.code}"
     return UnitMatch(_SPEEDS.get(code, code), "speed" if code in _SPEEDS else kind, den.end)
+
+
+def _currency_word_before(text: str, pos: int) -> bool:
+    """A currency name or code written as a word right before pos ("rmb 10")."""
+    prev = _prev_words(text, pos, 1)
+    if not prev or text[prev[0][1] + len(prev[0][0]) : pos] != " ":
+        return False
+    um = match_unit(text, prev[0][1])
+    return um is not None and um.kind == "currency" and um.end == prev[0][1] + len(prev[0][0])
 
 
 def _year_like(n: _Num) -> bool:
