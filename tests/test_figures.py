@@ -693,8 +693,13 @@ def test_per_thousand_is_the_base_of_a_rate() -> None:
 
 
 def test_age_in_apposition() -> None:
-    figs = extract_figures("Gere, 55, greeted the crowd. Adrian (13) went home. In Paris, 35 people died.")
-    assert [(f.value, f.category) for f in figs] == [(55, "age"), (13, "age"), (35, "killed")]
+    figs = extract_figures("Gere, 55, greeted the crowd. Samoa (7) play. In Paris, 35 people died.")
+    assert [(f.value, f.category) for f in figs] == [(55, "age"), (7, "count"), (35, "killed")]
+
+
+def test_digit_fractions_need_a_fraction_denominator() -> None:
+    assert extract_figures("It was a post 9/11 slump and a 24/7 service.") == []
+    assert values("It is 3/4 full, 1/40 of it, 5/16 inch.") == [0.75, 0.025, 0.3125]
 
 
 def test_objects_stop_at_capitalised_plurals_and_skip_rates() -> None:

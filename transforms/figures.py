@@ -847,8 +847,10 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
                 (num.start > 0 and text[num.start - 1] == "/")
                 or fm.group(1)[0] == "0"
                 or (len(s) == 4 and 1800 <= num.value <= 2100)
+                or (num.value != 1 and int(fm.group(1)) not in _DENOMINATOR_DIGITS)
+                or num.value >= int(fm.group(1))
             ):
-                return None  # "1/2/3", "2000/01", "2003/4" (a fiscal year)
+                return None  # "1/2/3", "2000/01", "2003/4" (a fiscal year), "9/11", "24/7": dates and names
             num.value = num.value / int(fm.group(1))
             num.end = fm.end()
             num.plain_int = False
@@ -1188,6 +1190,8 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
     return None
 
 
+# Denominators of digit fractions other than 1/n ("3/4", "5/16"); "9/11" and "24/7" are not fractions.
+_DENOMINATOR_DIGITS = {2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 25, 32, 50, 64, 100, 1000}
 _CODE_TAIL = re.compile(r"(?:[-/][A-Za-z0-9]+)*")
 _DATE_LIST = re.compile(
     r"(?:,\s*|\s*[-–]\s*|\s+(?:or|and|to)\s+)\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(sorted(MONTHS)) + r")\b"
@@ -1195,8 +1199,8 @@ _DATE_LIST = re.compile(
 _ADDRESS = re.compile(
     r" (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Place|Square|Boulevard|Blvd|Terrace|Crescent)\b"
 )
-# A capitalised name, then a comma or bracket right before the number: "Gere, 55," / "Smith (42)".
-_AGE_APPOSITION = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:, | \()$")
+# A capitalised name and a comma right before the number: "Gere, 55," (brackets are often seeds: "Samoa (7)").
+_AGE_APPOSITION = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+, $")
 _INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z]")
 _AND_BELOW = re.compile(r"\s+and\s+(?:less|smaller|fewer|lower)(?:\s+or\s+equal)?\s+than\s+", re.I)
 _RATIO = re.compile(r"\s+(in|out of)\s+(?=\d|[a-z])")
@@ -1583,9 +1587,9 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and range_end is None
         and 1 <= num.value <= 110
         and _AGE_APPOSITION.search(text, max(0, span_start - 30), span_start)
-        and re.match(r"[,)]", text[end : end + 1])
+        and text.startswith(",", end)
     ):
-        code, kind, category = "year", "age", "age"  # "Gere, 55, greeted", "Smith (42)": a person's age
+        code, kind, category = "year", "age", "age"  # "Gere, 55, greeted": a person's age
     elif kind == "age":
         category = "age"
     if kind is None and ((num.spelled or num.digits in VULGAR) and num.value < 1 or ratio):
