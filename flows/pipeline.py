@@ -76,6 +76,19 @@ def _split(items: list[T], parts: int) -> list[list[T]]:
     return [items[i::parts] for i in range(parts)] if items else []
 
 
+def _balance(articles: list[Article], parts: int) -> list[list[Article]]:
+    """Cut a batch into at most `parts` pieces of about equal text length (NER time follows length): longest
+    first, each to the lightest piece. Deterministic for the same batch."""
+    parts = max(1, min(parts, len(articles)))
+    pieces: list[list[Article]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for art in sorted(articles, key=lambda a: len(a.text), reverse=True):
+        i = loads.index(min(loads))
+        pieces[i].append(art)
+        loads[i] += len(art.text) + 200  # + a fixed cost per article
+    return [p for p in pieces if p]
+
+
 def _retry_unless_busy(task: Any, task_run: Any, state: Any) -> bool:
     """Retry transient I/O errors; a busy warehouse already waited lock_timeout_s inside connect()."""
     return not isinstance(getattr(state, "data", None), WarehouseBusy) and "WarehouseBusy" not in (state.message or "")
@@ -268,8 +281,10 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         # Software pipeline over chunks, so the workers never wait for the flow process: parsing runs two
         # chunks ahead, and chunk k+1's extraction is queued before chunk k's results are gathered and staged.
         # Each stage is cut into several pieces per worker, which the pool hands out as workers free up (a
-        # slow piece no longer idles the other worker). At most ~4 chunks are in flight: memory stays bounded.
+        # slow piece no longer idles the other worker); extraction pieces are balanced by text length so the
+        # last chunk ends evenly. At most ~4 chunks are in flight: memory stays bounded.
         pieces = workers if in_process else 2 * workers
+        nlp_pieces = workers if in_process else 4 * workers
 
         def submit_parse(k: int) -> list[Any]:
             return _submit(parse_task, _split(chunk_list[k], pieces), cfg, prior_hashes, in_process=in_process)
@@ -337,7 +352,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
             del parsed
             timer.add("dedup", time.perf_counter() - dedup_start)
             with timer("extract (wait)"):
-                extracting.append((_submit(nlp_task, _split(fresh, pieces), cfg, in_process=in_process), sigs,
+                extracting.append((_submit(nlp_task, _balance(fresh, nlp_pieces), cfg, in_process=in_process), sigs,
                                    dup_rows, len(chunk_list[k])))
             del fresh
             if k + 2 < len(chunk_list):
@@ -498,5 +513,6 @@ def task_runner_for(settings: Settings) -> Any:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     # Threads only dispatch: the batches run in flows.workers' process pool (see its docstring). Enough of them
-    # for every piece the chunk pipeline keeps in flight (2 chunks parsing + 2 extracting, 2 pieces per worker).
-    return ThreadPoolTaskRunner(max_workers=8 * (settings.workers or os.cpu_count() or 1))
+    # for every piece the chunk pipeline keeps in flight (2 chunks parsing + 2 extracting,
+    # 2 + 4 pieces per worker).
+    return ThreadPoolTaskRunner(max_workers=12 * (settings.workers or os.cpu_count() or 1))

@@ -703,6 +703,7 @@ _DIGIT_SCALE = re.compile(
 )
 # Indian scale words are common in South Asian news: "35 lakh rupees", "Rs 1,200 crore".
 _DIGIT_SCALE_WORDS = {**SCALES, "hundred": 100.0, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
+_MAX_SCI_EXPONENT = 30
 _SCI = re.compile(
     r"[eE]([-+]?\d{1,3})(?![A-Za-z\d])|\s?[x×*]\s?10\^\(?([-−+]?\d{1,3})\)?(?!\d)"
     r"|\s?[x×*]\s?10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
@@ -817,12 +818,14 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
             and ("." in s or not sci.group(1) or len(sci.group(1).lstrip("+-")) > 1 or sci.group(1)[0] in "+-")
         ):
             # "1.5e6", "4e14", "1.5 x 10^6", "3×10⁻⁵": scientific notation.
-            exp = sci.group(1) or sci.group(2) or sci.group(3).translate(_SUPERSCRIPT)
-            num.value *= 10.0 ** int(exp.replace("−", "-"))
-            num.end = sci.end()
-            num.plain_int = False
-            num.scaled = True
-            return num
+            exp = int((sci.group(1) or sci.group(2) or sci.group(3).translate(_SUPERSCRIPT)).replace("−", "-"))
+            # Beyond 10^±30 it is a code or hash ("35e834"), not a quantity (and 10.0**400 overflows).
+            if abs(exp) <= _MAX_SCI_EXPONENT:
+                num.value *= 10.0**exp
+                num.end = sci.end()
+                num.plain_int = False
+                num.scaled = True
+                return num
         if num.plain_int and len(s) <= 3:
             gm = _SPACE_GROUPS.match(text, num.end)
             if (
