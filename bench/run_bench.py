@@ -74,9 +74,13 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, f
 
 
 def make_scaled(dst: Path, copies: int) -> int:
-    """BBC texts replicated with a unique perturbation per copy so nothing deduplicates."""
+    """BBC texts replicated with a unique perturbation per copy so nothing deduplicates.
+
+    Dedup compares word 3-shingles: a token unique to the copy after every 4th word leaves at most half of a
+    copy's shingles shared with its original (Jaccard ~0.3, under the 0.8 near-duplicate threshold); the
+    paragraphs are also shuffled. The texts grow by a quarter, so compare memory, not speed, with 1x.
+    """
     rng = random.Random(7)
-    words = [f"zq{rng.randrange(16**8):08x}" for _ in range(copies * 40)]
     n = 0
     for p in sorted(BBC.rglob("*.txt")):
         if p.name == "README.TXT":
@@ -85,9 +89,11 @@ def make_scaled(dst: Path, copies: int) -> int:
         title, _, body = raw.partition("\n")
         paras = body.strip().split("\n\n")
         for c in range(copies):
-            # Different random tokens in every paragraph: shingle overlap between copies stays far below 0.8.
-            tagged = [f"{para} {words[(c * 40 + i * 7 + n) % len(words)]} {rng.random():.6f}"
-                      for i, para in enumerate(paras)]
+            tag = f"zq{rng.randrange(16**8):08x}"
+            tagged = []
+            for para in paras:
+                words = para.split()
+                tagged.append(" ".join(w if (i + 1) % 4 else f"{w} {tag}" for i, w in enumerate(words)))
             mixed = [tagged[i] for i in rng.sample(range(len(tagged)), len(tagged))]
             out = dst / f"c{c:02d}" / p.parent.name / p.name
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -51,7 +51,8 @@ class DuplicateIndex:
         self.threshold = threshold
         self._exact: dict[str, str] = {}
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self._sigs: dict[str, MinHash] = {}
+        # Bare hash arrays (1 KB each), not MinHash objects, which also carry their permutations.
+        self._sigs: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -59,7 +60,7 @@ class DuplicateIndex:
     def add(self, article_id: str, content_hash: str, sig: MinHash | None) -> None:
         self._exact.setdefault(content_hash, article_id)
         if sig is not None and article_id not in self._sigs:
-            self._sigs[article_id] = sig
+            self._sigs[article_id] = sig.hashvalues
             self._lsh.insert(article_id, sig)
 
     def check(self, content_hash: str, sig: MinHash | None) -> DuplicateMatch | None:
@@ -69,7 +70,7 @@ class DuplicateIndex:
             return None
         best: DuplicateMatch | None = None
         for cand in self._lsh.query(sig):
-            sim = float(sig.jaccard(self._sigs[cand]))
+            sim = float(np.count_nonzero(sig.hashvalues == self._sigs[cand])) / NUM_PERM  # MinHash.jaccard
             if sim >= self.threshold and (best is None or sim > best.similarity or
                                           (sim == best.similarity and cand < best.duplicate_of)):
                 best = DuplicateMatch("near", cand, sim)

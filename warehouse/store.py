@@ -16,7 +16,12 @@ import pandas as pd
 from warehouse.db import HERE, _statements, append_rows, connect, migrate, view_statements
 
 PUBLISH_SQL = HERE / "publish.sql"
-AUDITED_TABLES = ("entities", "article_entities", "figures")
+AUDITED_COLUMNS = {
+    "entities": ("entity_id", "name", "type"),
+    "article_entities": ("article_id", "entity_id", "mentions"),
+    "figures": ("figure_id", "article_id", "value", "category", "qualifier"),
+}
+STAGING_MEMORY_LIMIT = "256MB"
 
 
 @dataclass(slots=True)
@@ -75,7 +80,9 @@ class StagingArea:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / f"{run_id}.duckdb"
         self.path.unlink(missing_ok=True)
-        self.con = duckdb.connect(str(self.path))
+        # Staged rows wait on disk, not in memory: DuckDB's buffer cache would otherwise keep every page the
+        # run wrote (bodies included), and the flow process would grow with the corpus.
+        self.con = duckdb.connect(str(self.path), config={"memory_limit": STAGING_MEMORY_LIMIT})
         migrate(self.con)
 
     def append(self, table: str, rows: list[dict[str, Any]]) -> int:
@@ -84,9 +91,12 @@ class StagingArea:
     def frames(self) -> dict[str, pd.DataFrame]:
         """The staged rows the gate validates. Articles come without their texts (the gate checks the body's
         length), so the audit's memory stays small beside the corpus."""
-        out = {t: self.con.execute(f"SELECT * FROM {t}").df() for t in AUDITED_TABLES}  # t: code constant
+        # Only the columns the suites read (figures' sentences and surfaces would be most of the memory).
+        out = {t: self.con.execute(f"SELECT {', '.join(cols)} FROM {t}").df()  # code constants
+               for t, cols in AUDITED_COLUMNS.items()}
         out["articles"] = self.con.execute(
-            "SELECT * EXCLUDE (body, text, summary), coalesce(length(body), 0) AS body_chars FROM articles").df()
+            "SELECT article_id, title, language, published_at, source_domain, "
+            "coalesce(length(body), 0) AS body_chars FROM articles").df()
         return out
 
     def delete_keys(self, table: str, column: str, keys: list[str]) -> None:
