@@ -362,6 +362,8 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
                 stage_next()
         while extracting:
             stage_next()
+        # The workers are done: free their memory (the model, twice) before validation and publish need theirs.
+        stop_pool()
 
         staging.append("quarantine", quarantine_rows)
         staging.append("files", file_rows)

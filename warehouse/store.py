@@ -21,7 +21,8 @@ AUDITED_COLUMNS = {
     "article_entities": ("article_id", "entity_id", "mentions"),
     "figures": ("figure_id", "article_id", "value", "category", "qualifier"),
 }
-STAGING_MEMORY_LIMIT = "256MB"
+STAGING_MEMORY_LIMIT = "128MB"
+PUBLISH_MEMORY_LIMIT = "256MB"
 
 
 @dataclass(slots=True)
@@ -120,6 +121,9 @@ def publish(db: Path, staging: Path, timeout_s: float) -> None:
     """Apply migrations, then publish the staging file and (re)create the views in one transaction."""
     con = connect(db, timeout_s=timeout_s)
     try:
+        # One transaction holds the whole batch: without a cap DuckDB keeps it in memory (measured: +825 MB
+        # for 22k articles, +335 MB with the cap, spilling the rest to disk).
+        con.execute(f"SET memory_limit = '{PUBLISH_MEMORY_LIMIT}'")  # a code constant
         migrate(con)
         con.execute("ATTACH ? AS stg (READ_ONLY)", [str(staging)])
         con.execute("BEGIN")
