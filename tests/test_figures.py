@@ -706,3 +706,95 @@ def test_objects_stop_at_capitalised_plurals_and_skip_rates() -> None:
     assert one("Almost 90% of Britons own a handset.").object == "Britons"
     assert one("It equates to 94 billion a year.").object is None
     assert one("He attended the 31-year-old awards ceremony.").object == "awards ceremony"
+
+
+# --- round 3: news forms from the tune half and a BBC sample ----------------------------------------------
+
+
+def test_lakh_crore_multiplies() -> None:
+    f = one("The budget sets aside Rs 3 lakh crore for roads.")
+    assert (f.value, f.unit, f.surface) == (3e12, "INR", "Rs 3 lakh crore")
+    assert one("A further Rs 2 thousand crore was pledged.").value == 2e10
+    assert one("It cost Rs 1,200 crore.").value == 1.2e10
+
+
+def test_negative_word_is_a_sign() -> None:
+    f = one("Temperatures fell to negative 5 degrees.")
+    assert (f.value, f.unit, f.surface) == (-5, "degree", "negative 5 degrees")
+    assert one("The answer is negative one.").value == -1
+    assert values("He tested negative 3 times.") == [3]  # a test result, not a sign
+
+
+def test_spelled_number_before_m_iso_code_and_mil() -> None:
+    f = one("Grants totalled twenty MUSD.")
+    assert (f.value, f.unit) == (2e7, "USD")
+    assert [(f.value, f.unit) for f in extract_figures("He paid $2 mil; 2mil SEK.")] == [(2e6, "USD"), (2e6, "SEK")]
+    assert one("a 2 mil sheet").value == 2  # not money: mil is not million
+
+
+def test_iso_dollar_prefixes_and_more_iso_codes() -> None:
+    figs = extract_figures("It costs CAD$ 15, NZD$15, SEK 500m and 40 NOK.")
+    assert [(f.value, f.unit) for f in figs] == [(15, "CAD"), (15, "NZD"), (5e8, "SEK"), (40, "NOK")]
+
+
+def test_vague_scale_counts_are_not_figures() -> None:
+    text = (
+        "Several hundred soldiers were deployed, a few thousand people rallied, a couple of hundred tanks "
+        "came, several hundred million pounds were spent."
+    )
+    assert extract_figures(text) == []
+    assert values("A hundred people and some hundred others came.") == [100, 100]
+
+
+def test_or_carries_the_scale() -> None:
+    figs = extract_figures('Only "six or seven million" was spent; 2 or 3 billion dollars; five or six awards.')
+    assert [(f.value, f.unit) for f in figs] == [
+        (6e6, None),
+        (7e6, None),
+        (2e9, "USD"),
+        (3e9, "USD"),
+        (5, None),
+        (6, None),
+    ]
+
+
+def test_range_does_not_run_into_a_date_or_clock_times() -> None:
+    f = one("The deficit hit a record in the 12 months to 30 September 2004.")
+    assert (f.value, f.range_end, f.unit) == (12, None, "month")
+    assert extract_figures("It is shown from 1130 to 1215 GMT, or 0900-1700 GMT.") == []
+
+
+def test_hyphenated_scale_word() -> None:
+    figs = extract_figures("more than half of the 17-million population lives below the poverty line")
+    assert [f.value for f in figs] == [0.5, 1.7e7]
+    f = figs[1]
+    assert (f.surface, f.object, f.category) == ("17-million population", "population", "count")  # verb "lives"
+    assert one("a 2-billion-dollar deal").value == 2e9
+
+
+def test_lives_counts_deaths_only_as_a_noun() -> None:
+    assert [(f.object, f.category) for f in extract_figures("The storm claimed 300 lives.")] == [("lives", "killed")]
+    assert one("At least 40 people lost their lives.").category == "killed"
+
+
+def test_odd_is_approximate() -> None:
+    f = one("There were 40-odd calls.")
+    assert (f.value, f.qualifier, f.object, f.surface) == (40, "~", "calls", "40-odd calls")
+    f = one("He served 30 odd years.")
+    assert (f.value, f.qualifier, f.unit) == (30, "~", "year")
+    assert one("He wore two odd socks.").qualifier == "="
+
+
+def test_over_after_a_dispute_noun_is_not_a_qualifier() -> None:
+    assert [f.qualifier for f in extract_figures("The row over 300 jobs grew; over 300 jobs were cut.")] == ["=", ">"]
+    assert one("a win over two rivals").qualifier == "="
+
+
+def test_camel_case_name_at_sentence_start_is_a_model() -> None:
+    assert extract_figures("PlayStation 3 chip to be unveiled.") == []
+    assert extract_figures("The iPhone 15 was launched.") == []
+
+
+def test_working_days_are_days() -> None:
+    f = one("Up to two working days will be lost.")
+    assert (f.value, f.unit, f.qualifier, f.category) == (2, "day", "<", "duration")

@@ -698,11 +698,21 @@ CANDIDATE = re.compile(
 )
 _WORD_TOKEN = re.compile(r"(\s+and\s+(?=an?\s+(?:half|quarter|third)|[a-z])|[ -])?([A-Za-z]+)")
 _DIGIT_SCALE = re.compile(
-    r"\s?(hundred|thousand|million|billion|trillion|lakh|lakhs|crore|crores)\b"
+    r"(?:\s|-(?=[a-z]))?(hundred|thousand|million|billion|trillion|lakh|lakhs|crore|crores|mil)\b"
     r"|(mn|mln|MM|bln|bn|tn|trn|k|K|m|M|b|B|T)(?![A-Za-z])"
 )
 # Indian scale words are common in South Asian news: "35 lakh rupees", "Rs 1,200 crore".
-_DIGIT_SCALE_WORDS = {**SCALES, "hundred": 100.0, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
+_DIGIT_SCALE_WORDS = {
+    **SCALES,
+    "hundred": 100.0,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
+    "mil": 1e6,
+}
+# "Rs 3 lakh crore", "Rs 2,000 thousand crore": a scale word before crore multiplies it (3e12).
+_CRORE_AFTER = re.compile(r"\s(crores?)\b", re.I)
 _MAX_SCI_EXPONENT = 30
 _SCI = re.compile(
     r"[eE]([-+]?\d{1,3})(?![A-Za-z\d])|\s?[x×*]\s?10\^\(?([-−+]?\d{1,3})\)?(?!\d)"
@@ -965,9 +975,21 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
     if not sm:
         return
     if sm.group(1):
+        word = sm.group(1).lower()
         if num.spelled and num.value >= 1000:
             return
-        num.value *= _DIGIT_SCALE_WORDS[sm.group(1).lower()]
+        if word == "mil" and not currency:
+            after_mil = match_unit(text, sm.end())
+            if after_mil is None or after_mil.kind != "currency":
+                return  # "$2 mil", "2mil SEK": million only with money
+        num.value *= _DIGIT_SCALE_WORDS[word]
+        cm = _CRORE_AFTER.match(text, sm.end())
+        if cm and word in ("lakh", "lakhs", "thousand", "hundred"):
+            num.value *= 1e7
+            num.end = cm.end()
+            num.scaled = True
+            num.plain_int = False
+            return
     else:
         if num.spelled:
             return
@@ -997,10 +1019,12 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
 
 
 def _qualifier_before(text: str, pos: int) -> tuple[str, int] | None:
-    prev = _prev_words(text, pos, _QUAL_MAX_WORDS)
-    for k in range(len(prev), 0, -1):
+    prev = _prev_words(text, pos, _QUAL_MAX_WORDS + 1)
+    for k in range(min(len(prev), _QUAL_MAX_WORDS), 0, -1):
         key = " ".join(w.lower().rstrip(".") for w, _ in reversed(prev[:k]))
         if key in QUALIFIERS_BEFORE:
+            if key == "over" and len(prev) > 1 and prev[1][0].lower() in _OVER_TOPIC_WORDS:
+                return None  # "the row over 300 jobs", "a win over two rivals": "over" is a preposition
             return QUALIFIERS_BEFORE[key], prev[k - 1][1]
     return None
 
@@ -1069,6 +1093,8 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
             break
         if lw.endswith("ly") or lw in _OBJECT_END_WORDS:
             break
+        if lw == "lives" and taken and taken[-1][0].lower() not in _LIVES_BEFORE:
+            break  # "the 17-million population lives below": a verb after the noun
         taken.append(words[i])
         i += 1
         if _plural_noun(lw) and not (i < len(words) and _plural_noun(words[i][0].lower())):
@@ -1137,8 +1163,10 @@ def _category_near(text: str, start: int, end: int, sent_start: int, sent_end: i
         if cat:
             best = (dist + 1.5, cat)
             break
-    for dist, (w, _st, _en) in enumerate(_next_words(text, end, 6, sent_end)):
+    for dist, (w, st, _en) in enumerate(_next_words(text, end, 6, sent_end)):
         cat = CATEGORY_WORDS.get(w.lower())
+        if cat and w.lower() == "lives" and (pw := _prev_words(text, st, 1)) and pw[0][0].lower() not in _LIVES_BEFORE:
+            continue  # "population lives below": a verb; "lost their lives", "300 lives" are deaths
         if cat:
             if best is None or dist + 1 < best[0]:
                 best = (dist + 1, cat)
@@ -1170,6 +1198,8 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
         return e
     if _TIME_AFTER.match(text, e):
         return e
+    if num.plain_int and len(num.digits) == 4 and (tr := _TIME_RANGE.match(text, e)) and _HHMM.fullmatch(num.digits):
+        return tr.end()  # "from 1130 to 1215 GMT": 24-hour clock times
     if after == ")" and "(" not in text[max(0, s - 40) : s] and not text[text.rfind("\n", 0, s) + 1 : s].strip():
         return e  # list marker "1)" at the start of a line
     if after.isalpha() or after == "'":
@@ -1233,6 +1263,10 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     score_end = _score_end(text, num)
     if score_end is not None:
         return None, score_end
+    if num.spelled and text[num.start : num.end].lower().split()[0] in _BARE_SCALES:
+        pv = [w.lower() for w, _ in _prev_words(text, num.start, 2)]
+        if pv and (pv[0] in _VAGUE_BEFORE or pv[0] == "of" and len(pv) > 1 and pv[1] == "couple"):
+            return None, num.end  # "several hundred", "a few thousand", "a couple of hundred": vague
     span_start = num.start
     # Sign: "-5", "−20C", "minus 5" (not the hyphen of a range or compound).
     if (
@@ -1249,6 +1283,11 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     elif text[max(0, num.start - 6) : num.start].lower() == "minus ":
         num.value = -num.value
         span_start = num.start - 6
+    elif text[max(0, num.start - 9) : num.start].lower() == "negative " and not (
+        (neg_prev := _prev_words(text, num.start - 9, 1)) and neg_prev[0][0].lower() in _TEST_RESULT_WORDS
+    ):
+        num.value = -num.value  # "negative 5 degrees", "negative one" (not "tested negative 3 times")
+        span_start = num.start - 9
     elif (
         not num.spelled
         and text[max(0, num.start - 2) : num.start] in ("- ", "− ")
@@ -1262,9 +1301,11 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     currency_code = cur[0] if cur else None
     if cur:
         span_start = cur[1]
-    elif not num.spelled:
-        # "30 MUSD", "MAUD 60", "48.5 MGBP": M before an ISO code is millions of that currency.
-        mc = _M_CODE_AFTER.match(text, num.end) or _M_CODE_BEFORE.search(text, max(0, span_start - 6), span_start)
+    else:
+        # "30 MUSD", "MAUD 60", "twenty MUSD": M before an ISO code is millions of that currency.
+        mc = _M_CODE_AFTER.match(text, num.end) or (
+            None if num.spelled else _M_CODE_BEFORE.search(text, max(0, span_start - 6), span_start)
+        )
         if mc:
             currency_code = mc.group(1)
             num.value *= 1e6
@@ -1281,6 +1322,21 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and _ACCOUNTING_BEFORE.search(text, max(0, span_start - 12), span_start - 1) is not None
     )
     _apply_scale(text, num, currency_code is not None)
+    if not num.scaled and num.value < 1000 and (om := _OR_NEXT.match(text, num.end)):
+        # "six or seven million", "2 or 3 billion": the scale of the second number carries to the first.
+        m2 = CANDIDATE.match(text, om.end())
+        n2 = _parse_number(text, m2) if m2 else None
+        if n2 is not None and n2.spelled == num.spelled:
+            _apply_scale(text, n2, currency_code is not None)
+            last = text[n2.start : n2.end].lower().rsplit(None, 1)[-1]
+            factor = n2.value / _Num_scale_base(text, n2) if n2.scaled else SCALES.get(last, 1.0)
+            if factor >= 1000 and num.value <= n2.value / factor:
+                num.value *= factor
+                num.scaled = True
+                num.plain_int = False
+    odd = False
+    if not num.scaled and (od := _ODD.match(text, num.end)) and (text[num.end] == "-" or num.value >= 20):
+        num.end, odd = od.end(), True  # "40-odd calls", "30 odd years" (not "two odd socks")
     if negative_paren and text.startswith(")", num.end) and num.value > 0:
         num.value = -num.value  # "revenue is ($99.99)": accounting brackets mark a loss
         span_start -= 1
@@ -1316,6 +1372,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                 if (
                     n2 is not None
                     and _not_a_figure(text, n2) is None
+                    and not (n2.value <= 31 and _MONTH_AFTER.match(text, n2.end))  # "12 months to 30 September"
                     and n2.spelled == num.spelled
                     and not (_year_like(num) and not _year_like(n2))  # "from 36,185 in 2003 to 28,041"
                 ):
@@ -1506,7 +1563,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             and pw not in QUALIFIERS_BEFORE
             and prev1 not in MONTHS
             and pw not in CATEGORY_WORDS
-            and not _is_sentence_start(text, prev[0][1])
+            and (not _is_sentence_start(text, prev[0][1]) or _CAMEL.search(prev1))  # "PlayStation 3 chip"
             and text[prev[0][1] + len(prev1) : span_start].strip() == ""
         ):
             return None, end
@@ -1559,6 +1616,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     if unit:
         end = max(end, unit.end)
     sq = re.match(r"[ -](or more|or over|or above|plus|or less|or fewer|or under|or so)\b", text[end : end + 12])
+    if odd:
+        qualifier = "~"
     if sq:
         qualifier = QUALIFIERS_AFTER[sq.group(1)]
         end += sq.end()
@@ -1595,7 +1654,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         code, kind, category = "year", "age", "age"  # "Gere, 55, greeted": a person's age
     elif kind == "age":
         category = "age"
-    if kind is None and ((num.spelled or num.digits in VULGAR) and num.value < 1 or ratio):
+    if kind is None and ((num.spelled or num.digits in VULGAR) and abs(num.value) < 1 or ratio):
         category = "fraction"
 
     sent_starts = _sentence_starts_cached(text)
@@ -1839,6 +1898,58 @@ def _Num_scale_base(text: str, n: _Num) -> float:
     v = words_value(text[n.start : n.end].lower().replace("-", " ").split()[:1])
     return v or 1.0
 
+
+# Nouns and verbs after which "over" means "about" or "against", not "more than": "the furore over one sentence".
+_OVER_TOPIC_WORDS = {
+    "row",
+    "rows",
+    "furore",
+    "furor",
+    "dispute",
+    "disputes",
+    "fears",
+    "concern",
+    "concerns",
+    "worries",
+    "anger",
+    "outrage",
+    "talks",
+    "battle",
+    "fight",
+    "clash",
+    "clashes",
+    "clashed",
+    "controversy",
+    "probe",
+    "inquiry",
+    "split",
+    "victory",
+    "win",
+    "wins",
+    "triumph",
+    "argue",
+    "argued",
+    "arguing",
+    "sued",
+    "suing",
+    "protest",
+    "protests",
+    "lead",
+}
+
+_LIVES_BEFORE = {"their", "his", "her", "its", "whose", "the", "many", "more", "innocent", "civilian", "human"}
+_BARE_SCALES = {"hundred", "thousand", "million", "billion", "trillion", "dozen"}
+_OR_NEXT = re.compile(r"\s+or\s+")
+_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
+_HHMM = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+_TIME_RANGE = re.compile(
+    r"\s*(?:[-–]|to|and|until|till)\s*(?:[01]\d|2[0-3])[0-5]\d\s?(?:GMT|BST|UTC|CET|EST|EDT|PST|hrs|hours)\b"
+)
+_TEST_RESULT_WORDS = {"tested", "test", "tests", "testing", "proved", "back", "returned"}
+_CAMEL = re.compile(r"[a-z][A-Z]")
+_ODD = re.compile(r"[ -]odd\b")
+# "several hundred", "a few thousand", "many millions": a vague count is no figure (the gold annotates none).
+_VAGUE_BEFORE = {"several", "few", "many", "couple", "numerous", "countless"}
 
 _SENT_CACHE: dict[int, tuple[str, list[int]]] = {}
 
