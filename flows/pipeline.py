@@ -427,7 +427,6 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         if result.success:
             staging.append("runs", [run_row("published", None)])
             staging.close()
-            stop_pool()
             progress.stage("publish")
             with timer("publish"):
                 publish_task(db, staging.path, settings.lock_timeout_s)
