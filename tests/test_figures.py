@@ -798,3 +798,50 @@ def test_camel_case_name_at_sentence_start_is_a_model() -> None:
 def test_working_days_are_days() -> None:
     f = one("Up to two working days will be lost.")
     assert (f.value, f.unit, f.qualifier, f.category) == (2, "day", "<", "duration")
+
+
+def test_a_name_opening_the_sentence_is_not_a_figure() -> None:
+    assert extract_figures("Windows 11 was released this week.") == []
+    assert extract_figures("Apollo 11 landed on the Moon.") == []
+    assert values("Yesterday 12 people died.") == [12]
+    assert values("Police 40 officers were hurt.") == [40]
+
+
+def test_a_stock_index_after_a_possessive_is_a_name() -> None:
+    assert extract_figures("The Dow, Standard and Poor's 500, and Nasdaq swung.") == []
+    assert one("the FSA's 60 staff").value == 60
+
+
+def test_one_casualty_is_a_figure() -> None:
+    f = one("One person was killed.")
+    assert (f.value, f.category, f.object) == (1, "killed", "person")
+    assert [(f.value, f.category) for f in extract_figures("The fire killed one person and injured four.")] == [
+        (1, "killed"),
+        (4, "wounded"),
+    ]
+    assert extract_figures("But one man still in limbo is Griffiths.") == []
+
+
+def test_decimal_range_end_is_not_a_date() -> None:
+    f = one("It forecasts growth of 6-6.5% in 2004.")
+    assert (f.value, f.range_end, f.unit) == (6, 6.5, "percent")
+    assert extract_figures("It was signed on 12.03.2004 in Rome.") == []
+
+
+def test_m_before_a_unit_word_is_million() -> None:
+    f = one("The IMF has about 113.5m ounces of gold.")
+    assert (f.value, f.unit, f.qualifier) == (113.5e6, "oz", "~")
+    assert one("It sold 2m tonnes of wheat.").value == 2e6
+    assert (one("a 2m wall").value, one("a 2m wall").unit) == (2, "m")
+
+
+def test_device_and_engine_units() -> None:
+    assert [(f.value, f.unit) for f in extract_figures("a 5,000mAh battery and a 12-megapixel camera")] == [
+        (5000, "mAh"),
+        (12, "megapixel"),
+    ]
+    assert [(f.value, f.unit) for f in extract_figures("It makes 255 horsepower and does 30 mpg.")] == [
+        (255, "hp"),
+        (30, "mpg"),
+    ]
+    assert one("Kyiv sold 500 million hryvnias.").unit == "UAH"

@@ -712,6 +712,7 @@ _DIGIT_SCALE_WORDS = {
     "mil": 1e6,
 }
 # "Rs 3 lakh crore", "Rs 2,000 thousand crore": a scale word before crore multiplies it (3e12).
+_SCALED_UNIT_KINDS = {"mass", "volume", "area", "length", "energy", "power", "data", "rate"}
 _CRORE_AFTER = re.compile(r"\s(crores?)\b", re.I)
 _MAX_SCI_EXPONENT = 30
 _SCI = re.compile(
@@ -1008,7 +1009,14 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
                 and nw.group(1).lower() not in _DISTANCE_EVENTS
                 and ("." in text[num.start : num.end] or num.value not in _RACE_DISTANCES)
             )
-            if not counted and (after is None or after.kind != "currency"):
+            # "2m tonnes", "113.5m ounces": a unit word after the "m" makes it a scale, not metres.
+            measured = (
+                abbr == "m"
+                and after is not None
+                and after.kind in _SCALED_UNIT_KINDS
+                and text[sm.end() : sm.end() + 1] == " "
+            )
+            if not counted and not measured and (after is None or after.kind != "currency"):
                 return
         if abbr in ("B", "T") and not currency:
             return
@@ -1207,9 +1215,11 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
         if om:
             return om.end()
     if (after == "/" and not text[e + 1 : e + 2].isalpha()) or (
-        after in ".-" and re.match(r"[.-]\d{1,2}[.-]\d", text[e : e + 5])
+        after in ".-" and re.match(r"([.-])\d{1,2}\1\d", text[e : e + 5])  # not "6-6.5%": a range
     ):
         return e + 6  # dates like 12/03/2004, 12.03.2004
+    if after == "." and text[e + 1 : e + 2].isdigit():
+        return re.compile(r"[\d.]*").match(text, e).end()  # type: ignore[union-attr]  # "12.03.2004", "1.2.3"
     if num.plain_int:
         pm = _PHONE.match(text, s - 1 if before == "+" else s)
         if pm and (
@@ -1558,12 +1568,23 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             return None, end
         if (
             (prev1[0].isupper() or _INNER_CAPITAL.search(prev1))  # "Windows 10", "iOS 17"
-            and not prev1.endswith(("'s", "’s", "s'"))  # "the FSA's 60 staff"
+            # "the FSA's 60 staff" counts; "Standard and Poor's 500," names an index.
+            and (not prev1.endswith(("'s", "’s", "s'")) or (not num.scaled and not _counted_word_follows(text, end)))
             and pw not in CAP_OK
             and pw not in QUALIFIERS_BEFORE
             and prev1 not in MONTHS
             and pw not in CATEGORY_WORDS
-            and (not _is_sentence_start(text, prev[0][1]) or _CAMEL.search(prev1))  # "PlayStation 3 chip"
+            and (
+                not _is_sentence_start(text, prev[0][1])
+                or _CAMEL.search(prev1)  # "PlayStation 3 chip"
+                # "Windows 11 was released", "Apollo 11 landed": a name opening the sentence; adverbs
+                # ("Today 500 ...", "Overall 30 ...") and counted nouns ("... 12 people") keep the figure.
+                or (
+                    pw not in _START_OK
+                    and not pw.endswith("ly")
+                    and not ((nw1 := _NEXT_WORD.match(text, end)) and _plural_noun(nw1.group(1)))
+                )
+            )
             and text[prev[0][1] + len(prev1) : span_start].strip() == ""
         ):
             return None, end
@@ -1595,6 +1616,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and not num.scaled
         and not ratio
         and (not qual or text.startswith(" of ", end))  # "around one of the genre's best"
+        and not _one_casualty(text, end)
     ):
         return None, end
 
@@ -1866,6 +1888,23 @@ def _currency_word_before(text: str, pos: int) -> bool:
     return um is not None and um.kind == "currency" and um.end == prev[0][1] + len(prev[0][0])
 
 
+_ONE_PERSON = re.compile(
+    r" (?:(?:more|other|further|additional) )?(?:person|man|woman|child|boy|girl|baby|civilian|soldier|officer|"
+    r"policeman|policewoman|passenger|worker|student|journalist|protester|resident|pilot|driver|teenager|suspect|"
+    r"firefighter|migrant|prisoner|hostage|tourist|patient|pedestrian|miner|fisherman|other|another)\b"
+)
+
+
+def _one_casualty(text: str, end: int) -> bool:
+    """ "One person was killed", "killed one soldier": a count of one in an event report is a figure."""
+    pm = _ONE_PERSON.match(text, end)
+    if pm is None:
+        return False
+    sent_start = text.rfind(".", 0, end) + 1
+    sent_end = text.find(".", pm.end())
+    return _category_near(text, end - 3, pm.end(), sent_start, len(text) if sent_end < 0 else sent_end) is not None
+
+
 def _year_like(n: _Num) -> bool:
     return n.plain_int and len(n.digits) == 4 and 1800 <= n.value <= 2100
 
@@ -1949,6 +1988,11 @@ _TEST_RESULT_WORDS = {"tested", "test", "tests", "testing", "proved", "back", "r
 _CAMEL = re.compile(r"[a-z][A-Z]")
 _ODD = re.compile(r"[ -]odd\b")
 # "several hundred", "a few thousand", "many millions": a vague count is no figure (the gold annotates none).
+# Sentence-opening words that may stand right before a bare figure ("Yesterday 12 ...", "Overall 30 ...").
+_START_OK = {"today", "yesterday", "overall", "altogether", "now", "then", "here", "so", "yet", "thus", "meanwhile",
+             "instead", "however", "worldwide", "nationwide", "globally", "together", "combined", "last", "next",
+             "this", "that", "since", "until", "till", "within", "during", "among", "like", "unlike", "plus", "minus",
+             "almost", "nearly", "perhaps", "maybe", "possibly", "probably", "fully", "just", "only", "at", "under"}
 _VAGUE_BEFORE = {"several", "few", "many", "couple", "numerous", "countless"}
 
 _SENT_CACHE: dict[int, tuple[str, list[int]]] = {}

@@ -18,7 +18,7 @@ _DATA = Path(__file__).with_name("data") / "units.json"
 KIND_CATEGORY = {"currency": "money", "percent": "percent", "duration": "duration", "age": "age", "count": "count"}
 # One-letter symbols are ambiguous with words and initials, so they only count when written against the
 # number ("5C", "20t", "50p"), never after a space.
-_ATTACHED_ONLY = {"C", "F", "K", "l", "L", "g", "p", "W", "°", "B", "b"}
+_ATTACHED_ONLY = {"C", "F", "K", "l", "L", "g", "p", "W", "°", "B", "b", "V", "MP", "Ah", "Mt"}
 
 
 class UnitMatch(NamedTuple):
