@@ -845,3 +845,26 @@ def test_device_and_engine_units() -> None:
         (30, "mpg"),
     ]
     assert one("Kyiv sold 500 million hryvnias.").unit == "UAH"
+
+
+def test_age_of_and_year_olds_are_ages() -> None:
+    f = one("He was elected at the age of 24.")
+    assert (f.value, f.unit, f.category) == (24, "year", "age")
+    f = one("a survey of 16 to 20-year-olds")
+    assert (f.value, f.range_end, f.category, f.surface) == (16, 20, "age", "16 to 20-year-olds")
+
+
+def test_multi_million_is_not_a_figure() -> None:
+    assert extract_figures("It won multi-million pound contracts and a multibillion-dollar deal.") == []
+
+
+def test_bodies_are_dead_only_when_counted() -> None:
+    assert one("Rescuers recovered 40 bodies.").category == "killed"
+    assert one("Information held by about 100,000 public bodies.").category == "count"
+    assert one("It has deals with 20 other national Olympic bodies.").category == "count"
+
+
+def test_result_line_between_two_names_is_a_score() -> None:
+    assert extract_figures("Italy 17-28 Ireland") == []
+    f = one("Between 10-20 Palestinians were killed.")
+    assert (f.value, f.range_end, f.category) == (10, 20, "killed")

@@ -737,7 +737,7 @@ _MIXED_FRACTION = re.compile(r" (\d)/(\d{1,2})(?![\d/])")
 _TIME_AFTER = re.compile(r"(?::\d\d|\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|CET|UTC|o'clock)(?![A-Za-z]))", re.I)
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th|s)(?![A-Za-z])|'s")
 _PHONE = re.compile(r"\+?\(?\d{2,5}\)?(?:[ -]\d{3,4}){1,3}(?!\d)")
-_AGE_AFTER = re.compile(r"[ -](year|month|week|day)s?[ -]old\b|[ -](years?|months?) of age\b", re.I)
+_AGE_AFTER = re.compile(r"[ -](year|month|week|day)s?[ -]olds?\b|[ -](years?|months?) of age\b", re.I)
 # Comparison symbols written before the number: ">700", "<= 30", "~20", "≥5".
 _SYMBOLS = {
     ">": ">",
@@ -1173,6 +1173,8 @@ def _category_near(text: str, start: int, end: int, sent_start: int, sent_end: i
             break
     for dist, (w, st, _en) in enumerate(_next_words(text, end, 6, sent_end)):
         cat = CATEGORY_WORDS.get(w.lower())
+        if cat and w.lower() == "bodies" and (pw := _prev_words(text, st, 1)) and _not_dead_bodies(pw[0][0]):
+            continue  # "100,000 public bodies", "20 national Olympic bodies" are organisations
         if cat and w.lower() == "lives" and (pw := _prev_words(text, st, 1)) and pw[0][0].lower() not in _LIVES_BEFORE:
             continue  # "population lives below": a verb; "lost their lives", "300 lives" are deaths
         if cat:
@@ -1243,6 +1245,8 @@ _ADDRESS = re.compile(
     r" (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Place|Square|Boulevard|Blvd|Terrace|Crescent)\b"
 )
 # A capitalised name and a comma right before the number: "Gere, 55," (brackets are often seeds: "Samoa (7)").
+_OLD_AFTER = re.compile(r"[ -]olds?\b")
+_MULTI_BEFORE = re.compile(r"(?i)(?<![A-Za-z])multi-?$")
 _AGE_APPOSITION = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+, $")
 _INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z]")
 _AND_BELOW = re.compile(r"\s+and\s+(?:less|smaller|fewer|lower)(?:\s+or\s+equal)?\s+than\s+", re.I)
@@ -1607,6 +1611,9 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and unit is None
     ):
         return None, end
+    # "multi-million pound contracts", "multibillion-dollar": no number, only a size.
+    if num.spelled and _MULTI_BEFORE.search(text, max(0, num.start - 6), num.start):
+        return None, end
     # A bare "one" is a pronoun or article far more often than a figure.
     if (
         num.spelled
@@ -1663,7 +1670,13 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         code = (age.group(1) or age.group(2)).lower().rstrip("s")
         kind, category = "age", "age"
         end = age.end()
-    elif kind in (None, "duration") and prev1.lower() in ("aged", "age", "ages"):
+    elif kind == "duration" and unit and (old := _OLD_AFTER.match(text, unit.end)):
+        kind, category = "age", "age"  # "16 to 20-year-olds"
+        end = old.end()
+    elif kind in (None, "duration") and (
+        prev1.lower() in ("aged", "age", "ages")
+        or (prev1.lower() == "of" and len(prev) > 1 and prev[1][0].lower() in ("age", "ages"))  # "at the age of 24"
+    ):
         code, kind, category = code or "year", "age", "age"
     elif (
         kind is None
@@ -1696,7 +1709,11 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             nw = _NEXT_WORD.match(text, end)
             if nw and nw.start(1) == end + 1 and CATEGORY_WORDS.get(nw.group(1).lower()) == ev:
                 end = nw.end(1)
-        elif obj_text and obj_text.split()[-1].lower() in CATEGORY_WORDS:
+        elif (
+            obj_text
+            and obj_text.split()[-1].lower() in CATEGORY_WORDS
+            and not (obj_text.lower().endswith("bodies") and " " in obj_text and _not_dead_bodies(obj_text.split()[-2]))
+        ):
             category = CATEGORY_WORDS[obj_text.split()[-1].lower()]
 
     # Direction: "rose 3%", "fell by 2bn", "up 5%", "down to 7.4%".
@@ -1841,6 +1858,19 @@ def _score_end(text: str, num: _Num) -> int | None:
     nw = _NEXT_WORD.match(text, end)
     if nw and nw.group(1).lower() in _SCORE_WORDS_AFTER and nw.group(1).lower() not in ("to", "in", "on", "at"):
         return end
+    # "Italy 17-28 Ireland": a result line between two names.
+    pw = _prev_words(text, num.start, 1)
+    if (
+        nw
+        and nw.start(1) == end + 1
+        and nw.group(1)[0].isupper()
+        and pw
+        and pw[0][0][0].isupper()
+        and pw[0][0].lower() not in CAP_OK  # "Between 10-20 Palestinians"
+        and pw[0][0].lower() not in QUALIFIERS_BEFORE
+        and text[pw[0][1] + len(pw[0][0]) : num.start] == " "
+    ):
+        return end
     if not _counted_word_follows(text, end) and any(
         w.lower() in _SCORE_WORDS_BEFORE for w, _ in _prev_words(text, num.start, 4)
     ):
@@ -1976,6 +2006,14 @@ _OVER_TOPIC_WORDS = {
     "lead",
 }
 
+# "bodies" are the dead right after the number ("40 bodies") or after these words; else organisations.
+_DEAD_BODY_WORDS = {"dead", "more", "charred", "decomposed", "mutilated", "unidentified", "burned", "burnt", "the",
+                    "decapitated", "other", "further", "additional", "human", "bullet-riddled", "headless", "of"}
+
+
+def _not_dead_bodies(prev_word: str) -> bool:
+    w = prev_word.lower()
+    return prev_word[0].isalpha() and w not in _DEAD_BODY_WORDS and w not in NUMBER_WORDS
 _LIVES_BEFORE = {"their", "his", "her", "its", "whose", "the", "many", "more", "innocent", "civilian", "human"}
 _BARE_SCALES = {"hundred", "thousand", "million", "billion", "trillion", "dozen"}
 _OR_NEXT = re.compile(r"\s+or\s+")
