@@ -868,3 +868,23 @@ def test_result_line_between_two_names_is_a_score() -> None:
     assert extract_figures("Italy 17-28 Ireland") == []
     f = one("Between 10-20 Palestinians were killed.")
     assert (f.value, f.range_end, f.category) == (10, 20, "killed")
+
+
+def test_apposition_with_or_keeps_its_own_unit() -> None:
+    assert [(f.value, f.unit) for f in extract_figures("It compares to 27 million, or 50%, of the UK.")] == [
+        (27e6, None),
+        (50, "percent"),
+    ]
+    assert [f.unit for f in extract_figures("It takes 5, 10, or 20 minutes.")] == ["minute"] * 3
+
+
+def test_versions_odds_and_stage_names_are_not_figures() -> None:
+    assert extract_figures("Users running versions 4.7 and earlier are affected.") == []
+    assert extract_figures("He was 1/3 favourite to be evicted while Bez was at 9/4.") == []
+    assert extract_figures("Rapper 50 Cent has ended his feud.") == []
+    assert one("It costs 50 cents.").unit == "USD_cent"
+
+
+def test_scaled_values_carry_no_binary_noise() -> None:
+    assert [f.value for f in extract_figures("It took $30.5m (£16.1m).")] == [30_500_000.0, 16_100_000.0]
+    assert one("a 123456789101231 total").value == 123456789101231.0

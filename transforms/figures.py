@@ -265,6 +265,7 @@ LIST_WORDS = {
     "gate",
     "level",
     "version",
+    "versions",
     "episode",
     "season",
     "series",
@@ -863,6 +864,7 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
                 or (len(s) == 4 and 1800 <= num.value <= 2100)
                 or (num.value != 1 and int(fm.group(1)) not in _DENOMINATOR_DIGITS)
                 or num.value >= int(fm.group(1))
+                or _ODDS_AFTER.match(text, fm.end())  # "1/3 favourite": betting odds
             ):
                 return None  # "1/2/3", "2000/01", "2003/4" (a fiscal year), "9/11", "24/7": dates and names
             num.value = num.value / int(fm.group(1))
@@ -1245,6 +1247,7 @@ _ADDRESS = re.compile(
     r" (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Place|Square|Boulevard|Blvd|Terrace|Crescent)\b"
 )
 # A capitalised name and a comma right before the number: "Gere, 55," (brackets are often seeds: "Samoa (7)").
+_ODDS_AFTER = re.compile(r"\s+(?:joint[- ])?(?:favourites?|favorites?|shot|outsiders?|on\b|against\b|odds)", re.I)
 _OLD_AFTER = re.compile(r"[ -]olds?\b")
 _MULTI_BEFORE = re.compile(r"(?i)(?<![A-Za-z])multi-?$")
 _AGE_APPOSITION = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+, $")
@@ -1557,6 +1560,11 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     # "eight people per thousand": the base of a rate, not a figure of its own.
     if num.spelled and prev1.lower() == "per" and not text[num.start].isdigit() and num.value in _RATIO_BASES:
         return None, end
+    # "Rapper 50 Cent": a capitalised currency word inside a sentence is a name.
+    if unit is not None and unit.kind == "currency" and text[end : unit.end].strip()[:1].isupper() and (
+        text[end : unit.end].strip().lower() in ("cent", "cents", "pence", "dollar", "dollars", "pound", "pounds")
+    ):
+        return None, unit.end
     # Page, list and identifier numbers: "page 5", "No. 10", "Section 427", "Big 12"; with one capital letter
     # against it after a name it is a model: "Boeing 777F", "Airbus A380F".
     model_letter = unit is not None and unit.end == end + 1 and text[end].isupper() and text[end] != "%"
@@ -1754,7 +1762,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
 
     sentence = text[sent_start:sent_end].strip()
     fig = Figure(
-        value=float(value),
+        value=_tidy(value),
         unit=code,
         object=obj_text,
         category=category,
@@ -1763,7 +1771,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         start=surf_start,
         end=end,
         sentence=sentence,
-        range_end=float(range_end) if range_end is not None else None,
+        range_end=_tidy(range_end) if range_end is not None else None,
         direction=direction,
     )
     return fig, max(end, num.end)
@@ -1935,6 +1943,11 @@ def _one_casualty(text: str, end: int) -> bool:
     return _category_near(text, end - 3, pm.end(), sent_start, len(text) if sent_end < 0 else sent_end) is not None
 
 
+def _tidy(v: float) -> float:
+    """Drop binary noise from scaling: 16.1 * 1e6 is 16100000.000000002, stored as 16100000.0."""
+    return float(f"{v:.15g}")
+
+
 def _year_like(n: _Num) -> bool:
     return n.plain_int and len(n.digits) == 4 and 1800 <= n.value <= 2100
 
@@ -2087,6 +2100,12 @@ def _share_units(text: str, figures: list[Figure]) -> None:
             and f.direction == g.direction
             and text[g.start].isalnum()  # "5 and $6": a currency sign belongs to its own number
             and _CONJ_GAP.fullmatch(text, f.end, g.start)
+            # "27 million, or 50%": ", or" after a lone number restates it (an apposition), not a list.
+            and not (
+                "," in text[f.end : g.start]
+                and "or" in text[f.end : g.start]
+                and not (i > 0 and _CONJ_GAP.fullmatch(text, figures[i - 1].end, f.start))
+            )
         ):
             f.unit = g.unit
             f.category = g.category
