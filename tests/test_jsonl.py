@@ -105,3 +105,18 @@ def test_html_body_is_cleaned() -> None:
 def test_nothing_usable() -> None:
     assert parse_jsonl(b"\n\n  \n", "f")[1][0].reason == "empty"
     assert parse_jsonl(b"\x00\x01\x02" * 100, "f")[1][0].reason == "binary"
+
+
+def test_a_title_made_from_the_body_is_not_indexed_twice(tmp_path: Path) -> None:
+    """A record with only `text` gets a stand-in title, but `text` (what offsets index) holds each sentence once,
+    so a figure or entity in the first sentence is not reported twice."""
+    from transforms.articles import build_article
+    from transforms.figures import extract_figures
+
+    src = tmp_path / "s.jsonl"
+    src.write_text(json.dumps({"id": "1", "text": "The central bank cut its rate by 25 basis points."}) + "\n")
+    articles, _ = parse_jsonl(src.read_bytes(), str(src))
+    art = build_article(articles[0])
+    assert art.title and "title_from_body" in art.flags
+    assert art.text == "The central bank cut its rate by 25 basis points."
+    assert [f.value for f in extract_figures(art.text)] == [25]

@@ -27,7 +27,9 @@ def build_article(raw: RawArticle) -> Article:
     summary = normalise_block(raw.summary) if raw.summary else None
     url = canonical_url(raw.url) or (raw.url or None)
     domain = raw.source_domain or (domain_of(url) if url else None)
-    text = compose_text(title, body)
+    # A title made up from the body's first sentence is a copy of body text: prepending it would index that
+    # sentence twice (every entity mention and figure in it counted twice).
+    text = body if "title_from_body" in raw.flags else compose_text(title, body)
     return Article(
         source_path=raw.source_path,
         source_id=raw.source_id,
@@ -45,6 +47,11 @@ def build_article(raw: RawArticle) -> Article:
         flags=list(raw.flags),
         entry_key=raw.entry_key,
     )
+
+
+def _title_end(art: Article) -> int:
+    """Where the title ends in `text`: 0 when the title is not part of it (derived from the body)."""
+    return len(art.title) if art.text.startswith(art.title) and "title_from_body" not in art.flags else 0
 
 
 # NER's working memory grows with the tokens of a batch (measured: 64 long articles peak at +280 MB, 16 at
@@ -82,7 +89,7 @@ def annotate(articles: list[Article], nlp: Language, max_chars: int, batch_size:
         for art, doc in zip(articles, _pipe(nlp, texts, batch_size), strict=True):
             # A rule that fails on one odd text costs that article its annotation (flagged), not the run.
             try:
-                art.entities = extract_entities(doc, title_end=len(art.title))
+                art.entities = extract_entities(doc, title_end=_title_end(art))
             except Exception as exc:
                 art.entities = []
                 art.flags.append(f"entities_failed: {type(exc).__name__}: {exc}"[:200])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from transforms.feeds import title_from_body
 from transforms.records import RawArticle
 from transforms.text import normalise_block, paragraphs
 from transforms.urls import domain_of
@@ -16,7 +17,7 @@ _SOURCE_LINE = re.compile(r"^\s*(?:original\s+)?source\s*:\s*(\S+)\s*$", re.IGNO
 
 
 def parse_plaintext(text: str, source_path: str) -> RawArticle | None:
-    """Parse the .txt layout; None when there is no usable title/body."""
+    """Parse the .txt layout; None when the file has no text line at all."""
     text = normalise_block(text)
     lines = text.split("\n")
     # Trailing source line (possibly followed by blank lines, already stripped by normalise_block).
@@ -30,8 +31,13 @@ def parse_plaintext(text: str, source_path: str) -> RawArticle | None:
         return None
     title = lines[0].strip()
     paras = paragraphs("\n".join(lines[1:]))
+    flags: list[str] = []
     if not paras:
-        return None
+        # One line only (a sentence or a lead saved on its own): it is the body, and a stand-in title is
+        # made from it, as for feed entries and JSON Lines records without a title.
+        paras = [title]
+        title = title_from_body(title)
+        flags.append("title_from_body")
     # Inside a block, single newlines separate paragraphs too (the sample article does this);
     # keep them as paragraph breaks in the body.
     body_paras: list[str] = []
@@ -47,4 +53,5 @@ def parse_plaintext(text: str, source_path: str) -> RawArticle | None:
         summary=summary,
         url=url if url and "://" in url else (f"https://{url}" if url else None),
         source_domain=domain_of(source) if source else None,
+        flags=flags,
     )

@@ -43,8 +43,11 @@ def to_rows(articles: list[Article], run_id: str, ingested_at: datetime) -> dict
             "published_at": parse_timestamp(a.published_at), "language": a.language, "content_hash": a.content_hash,
             "word_count": word_count(a.text), "flags": a.flags, "ingested_at": ingested_at, "run_id": run_id,
         })
-        title_end = len(a.title)
-        summary_end = title_end + 2 + len(a.summary) if a.summary and a.body.startswith(a.summary) else -1
+        # A title derived from the body is not in `text`; its words are the body's first sentence.
+        derived = "title_from_body" in a.flags
+        title_end = len(a.title.removesuffix(" …")) if derived else len(a.title)
+        body_start = 0 if derived else len(a.title) + 2
+        summary_end = body_start + len(a.summary) if a.summary and a.body.startswith(a.summary) else -1
         links: dict[str, dict[str, Any]] = {}
         for ent in a.entities:
             eid = entity_id_for(ent.name, ent.type)
