@@ -48,6 +48,22 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "north of": ">",
     "beyond": ">",
     "exceeded": ">",
+    "passed": ">",
+    "topped": ">",
+    "crossed": ">",
+    "breached": ">",
+    "eclipsed": ">",
+    "broke through": ">",
+    "surged past": ">",
+    "rose past": ">",
+    "climbed past": ">",
+    "jumped past": ">",
+    "soared past": ">",
+    "pushed past": ">",
+    "moved past": ">",
+    "went past": ">",
+    "edged past": ">",
+    "shot past": ">",
     "surpass": ">",
     "surpassed": ">",
     "surpassing": ">",
@@ -689,7 +705,7 @@ _WORD_ALT = "|".join(sorted(set(ONES) | set(TENS) | set(SCALES) | {"hundred", "d
 _DENOM_ALT = "|".join(sorted(DENOMINATORS, key=len, reverse=True))
 _VULGAR_ALT = "".join(VULGAR)
 CANDIDATE = re.compile(
-    r"(?P<num>(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?![\d,])"
+    r"(?P<num>(?<![\d.,])(?:\d{1,2}(?:,\d\d)+,\d{3}(?!\d)(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?![\d,])"
     r"(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)|[" + _VULGAR_ALT + r"])"
     r"|(?P<words>\b(?i:(?:"
     + _WORD_ALT
@@ -965,6 +981,8 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         if last in ("half",) and len(words) == 1:
             if not re.match(r" (?:of|the|a|an)\b", following + " "):
                 return None
+            if pw and pw[0][0].lower() in _HALF_OF_PERIOD:
+                return None  # "the first half of next year", "the second half of 2024": a period
         elif not has_num or words[0] in ("a", "an") and not (following.startswith(" of") or "and" in words):
             return None
     return _Num(value, start, end, True)
@@ -1091,6 +1109,8 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
         return None  # "$53 a barrel in New York", "$470m in the fourth quarter": where or when, not what for
     if i < len(words) and words[i][0].lower() in ("a", "an", "per") and match_unit(text, words[i][2]) is not None:
         return None  # "94 billion a year", "150,000 cars a year" (already counted): a rate, not the object
+    if i < len(words) and words[i][0].lower() in _WHEN_WORDS:
+        return None  # "passed 5 million this year", "200 last week": when, not what
     while i < len(words) and words[i][0].lower() in DETERMINERS:
         i += 1
     taken: list[tuple[str, int, int]] = []
@@ -1112,6 +1132,10 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
     if not taken:
         return None
     return text[taken[0][1] : taken[-1][2]], taken[-1][2]
+
+
+_WEIGHT_VERBS = ("weigh", "tow", "haul", "payload")  # "tows up to 11,000 pounds": lb, not GBP
+_WHEN_WORDS = {"this", "last", "next", "that", "each", "every", "later", "earlier", "ago"}
 
 
 # Adverbs, prepositions and common irregular past tenses that follow a counted noun without belonging to it:
@@ -1247,6 +1271,8 @@ _ADDRESS = re.compile(
     r" (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Place|Square|Boulevard|Blvd|Terrace|Crescent)\b"
 )
 # A capitalised name and a comma right before the number: "Gere, 55," (brackets are often seeds: "Samoa (7)").
+_HALF_OF_PERIOD = {"first", "second", "latter", "former", "back", "front", "opening", "closing", "other", "bottom",
+                   "top", "upper", "lower", "northern", "southern", "eastern", "western"}
 _ODDS_AFTER = re.compile(r"\s+(?:joint[- ])?(?:favourites?|favorites?|shot|outsiders?|on\b|against\b|odds)", re.I)
 _OLD_AFTER = re.compile(r"[ -]olds?\b")
 _MULTI_BEFORE = re.compile(r"(?i)(?<![A-Za-z])multi-?$")
@@ -1589,13 +1615,9 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             and (
                 not _is_sentence_start(text, prev[0][1])
                 or _CAMEL.search(prev1)  # "PlayStation 3 chip"
-                # "Windows 11 was released", "Apollo 11 landed": a name opening the sentence; adverbs
-                # ("Today 500 ...", "Overall 30 ...") and counted nouns ("... 12 people") keep the figure.
-                or (
-                    pw not in _START_OK
-                    and not pw.endswith("ly")
-                    and not ((nw1 := _NEXT_WORD.match(text, end)) and _plural_noun(nw1.group(1)))
-                )
+                # "Windows 11 runs", "Formula 1 returns": a name opening the sentence (a subject right before a
+                # count is not English); time and sentence adverbs ("Yesterday 12 ...", "Overall 30 ...") are.
+                or (pw not in _START_OK and not pw.endswith(("ly", "ing", "ed")))  # "Walking 7,000 steps"
             )
             and text[prev[0][1] + len(prev1) : span_start].strip() == ""
         ):
@@ -1635,6 +1657,16 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     ):
         return None, end
 
+    # "£6.7bn over four years", "lost 22% over 72 weeks": "over" a period spans it; "for over 10 years",
+    # "in over a decade", "more than" keep the bound.
+    if qual and unit is not None and unit.kind == "duration" and text[qual[1] : qual[1] + 5].lower() == "over ":
+        before_over = _prev_words(text, qual[1], 1)
+        lead = text[: qual[1]].rstrip()
+        if not _OLD_AFTER.match(text, unit.end) and (
+            (before_over and before_over[0][0].lower() not in _OVER_BOUND_BEFORE)
+            or (not before_over and lead[-1:].isalnum())  # "£6.7bn over four years"
+        ):
+            qual = None
     # Suffix qualifiers: "1,000+", "50 or more".
     qualifier = "="
     surf_start = span_start
@@ -1669,7 +1701,10 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         if (
             unit.code == "GBP"
             and text[unit_end : unit_end + 3] in (" of", " ba")
-            or (unit.code == "GBP" and any(w.lower().startswith("weigh") for w, _ in _prev_words(text, surf_start, 3)))
+            or (
+                unit.code == "GBP"
+                and any(w.lower().startswith(_WEIGHT_VERBS) for w, _ in _prev_words(text, surf_start, 3))
+            )
         ):
             code, kind = "lb", "mass"
     category = KIND_CATEGORY.get(kind or "", "quantity") if kind else "count"
@@ -1683,6 +1718,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         end = old.end()
     elif kind in (None, "duration") and (
         prev1.lower() in ("aged", "age", "ages")
+        or (prev1.lower() == "between" and len(prev) > 1 and prev[1][0].lower() == "aged")  # "aged between 40 and 69"
         or (prev1.lower() == "of" and len(prev) > 1 and prev[1][0].lower() in ("age", "ages"))  # "at the age of 24"
     ):
         code, kind, category = code or "year", "age", "age"
@@ -1888,6 +1924,7 @@ def _score_end(text: str, num: _Num) -> int | None:
 
 # "per kg", "/hour", "a litre", "-a-year": the denominator of a rate written after a unit or amount.
 _RATE = re.compile(r"\s?/\s?|\s+per\s+|\s+an?\s+|-an?-")
+_TIME_ANCHOR = re.compile(r"\s+(?:earlier|ago|before|later|after(?! tax)|on|previously|since|prior)\b", re.I)
 _SPEEDS = {"km/hour": "km/h", "mile/hour": "mph", "m/second": "m/s", "km/second": "km/s"}
 _RATE_KINDS = {"length", "mass", "volume", "area", "duration", "energy", "data"}
 
@@ -1911,8 +1948,10 @@ def _measure(text: str, pos: int, currency_code: str | None) -> UnitMatch | None
     den = match_unit(text, rm.end())
     if den is None or den.kind not in _RATE_KINDS or den.code == base:
         return unit
-    if rm.group(0).strip(" -") in ("a", "an") and (den.kind == "duration" or " " in text[rm.end() : den.end]):
-        return unit  # "120p a litre" is a price; "$13bn a year" an annual amount, still USD
+    if rm.group(0).strip(" -") in ("a", "an") and (
+        " " in text[rm.end() : den.end] or (den.kind == "duration" and _TIME_ANCHOR.match(text, den.end))
+    ):
+        return unit  # "$1.17bn a year earlier", "a week ago": a point in time, not a rate
     code = f"{base}/{den.code}"
     return UnitMatch(_SPEEDS.get(code, code), "speed" if code in _SPEEDS else kind, den.end)
 
@@ -1982,6 +2021,10 @@ def _Num_scale_base(text: str, n: _Num) -> float:
 
 
 # Nouns and verbs after which "over" means "about" or "against", not "more than": "the furore over one sentence".
+# Words before "over N <period>" that make it a bound ("jailed for over 10 years"), not a span.
+_OVER_BOUND_BEFORE = {"for", "of", "than", "in", "lasting", "lasted", "last", "lasts", "took", "take", "takes",
+                      "taken", "spent", "spend", "served", "serving", "serve", "after", "aged", "just", "well",
+                      "already", "now", "is", "was", "are", "were", "be", "been", "being", "at", "by", "to"}
 _OVER_TOPIC_WORDS = {
     "row",
     "rows",
