@@ -935,3 +935,49 @@ def test_more_units_in_the_news() -> None:
     assert one("Wheat rose to $6.12 a bushel.").unit == "USD/bushel"
     f = one("adults aged between 40 and 69")
     assert (f.value, f.range_end, f.unit, f.category) == (40, 69, "year", "age")
+
+
+def test_hedged_fractions_after_by_and_digit_one_in_n() -> None:
+    f = one("It reduced the harvest by roughly a fifth.")
+    assert (f.value, f.qualifier) == (0.2, "~")
+    f = one("The fatality rate stands at roughly 1 in 10, officials said.")
+    assert (f.value, f.qualifier) == (0.1, "~")
+
+
+def test_plus_or_minus_is_a_margin() -> None:
+    f = one("a margin of error of plus or minus 2.5 percentage points")
+    assert (f.value, f.unit) == (2.5, "percentage point")
+    assert one("It fell to minus 5C.").value == -5
+
+
+def test_attached_currency_prefixes() -> None:
+    assert [(f.value, f.unit) for f in extract_figures("salaries worth KSh 3.2 billion and a RM2.5 billion deal")] == [
+        (3.2e9, "KES"),
+        (2.5e9, "MYR"),
+    ]
+    assert extract_figures("the A380, MP3 players and R2-D2") == []
+
+
+def test_estimated_within_near_and_bracketed_conversions() -> None:
+    assert one("Repairs are estimated at $210m.").qualifier == "~"
+    assert one("Trains arrived within five minutes.").qualifier == "<"
+    assert one("temperatures near 32 degrees Celsius").qualifier == "~"
+    assert [f.qualifier for f in extract_figures("earning more than $40m (£22m) on day one")] == [">", ">"]
+    assert [f.qualifier for f in extract_figures("It cost $74m (£40m).")] == ["=", "="]
+
+
+def test_ages_in_apposition_and_lists() -> None:
+    assert [(f.value, f.category) for f in extract_figures("The owner, 61, was later arrested.")] == [(61, "age")]
+    assert [(f.value, f.unit) for f in extract_figures("Two men, aged 19 and 22, were held.")][1:] == [
+        (19, "year"),
+        (22, "year"),
+    ]
+    assert one("the youngest aged just eight").category == "age"
+
+
+def test_consecutive_days_and_poll_points() -> None:
+    assert one("31 consecutive days of heat").unit == "day"
+    figs = extract_figures("A poll puts the party on 27 per cent, up three points from last month.")
+    assert [f.unit for f in figs] == ["percent", "percentage point"]
+    assert one("The club was docked 10 points.").unit == "point"
+    assert extract_figures("The Dow shed 533 points, or 1.3%.")[0].unit == "point"

@@ -130,7 +130,11 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "some": "~",
     "an estimated": "~",
     "estimated": "~",
+    "estimated at": "~",
+    "estimated to be": "~",
+    "within": "<",
     "close to": "~",
+    "near": "~",
     "circa": "~",
     "an approximate": "~",
     "just about": "~",
@@ -973,7 +977,14 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
             return _Num(value, start, end, True)
         # "rose by a third", "cut by half": after "by" a fraction is the size of a change.
         pw = _prev_words(text, start, 1)
-        if pw and pw[0][0].lower() == "by" and text[end : end + 1] != "-" and not _counted_word_follows(text, end):
+        pw4 = _prev_words(text, start, 4)
+        by_at = next((k for k, (w, _) in enumerate(pw4) if w.lower() not in _FRACTION_HEDGES), None)
+        if (
+            by_at is not None
+            and pw4[by_at][0].lower() == "by"  # "cut by half", "risen by nearly a fifth"
+            and text[end : end + 1] != "-"
+            and not _counted_word_follows(text, end)
+        ):
             return _Num(value, start, end, True)
         # A fraction must quantify: "half of", "a third of", "two-thirds" (plural). "first half" is not one.
         following = text[end : end + 4].lower()
@@ -1223,7 +1234,7 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
     # Identifiers: letters against the number ("COVID-19", "F-16", "G8", "MP3"), or IP/version parts; the whole
     # code is skipped ("A320-200", "B-52/H").
     if (
-        (before.isalpha() and not _CODE_BEFORE.search(text, max(0, s - 4), s))
+        (before.isalpha() and not _CODE_BEFORE.search(text, max(0, s - 4), s) and currency_prefix(text, s) is None)
         or before in "#/\\_@"
         or (before == "-" and s > 1 and text[s - 2].isalnum() and not text[s - 2].isdigit())
     ):
@@ -1271,12 +1282,14 @@ _ADDRESS = re.compile(
     r" (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Place|Square|Boulevard|Blvd|Terrace|Crescent)\b"
 )
 # A capitalised name and a comma right before the number: "Gere, 55," (brackets are often seeds: "Samoa (7)").
+_FRACTION_HEDGES = {"roughly", "nearly", "almost", "about", "around", "some", "over", "more", "than", "just", "only",
+                    "less", "under", "well", "approximately", "close", "to", "up"}
 _HALF_OF_PERIOD = {"first", "second", "latter", "former", "back", "front", "opening", "closing", "other", "bottom",
                    "top", "upper", "lower", "northern", "southern", "eastern", "western"}
 _ODDS_AFTER = re.compile(r"\s+(?:joint[- ])?(?:favourites?|favorites?|shot|outsiders?|on\b|against\b|odds)", re.I)
 _OLD_AFTER = re.compile(r"[ -]olds?\b")
 _MULTI_BEFORE = re.compile(r"(?i)(?<![A-Za-z])multi-?$")
-_AGE_APPOSITION = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+, $")
+_AGE_APPOSITION = re.compile(r"(?<![A-Za-z])([A-Za-z][a-z]+), $")
 _INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z]")
 _AND_BELOW = re.compile(r"\s+and\s+(?:less|smaller|fewer|lower)(?:\s+or\s+equal)?\s+than\s+", re.I)
 _RATIO = re.compile(r"\s+(in|out of)\s+(?=\d|[a-z])")
@@ -1324,8 +1337,11 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         num.value = -num.value  # "$-99.99"
         span_start = num.start - 1
     elif text[max(0, num.start - 6) : num.start].lower() == "minus ":
-        num.value = -num.value
-        span_start = num.start - 6
+        if text[max(0, num.start - 14) : num.start - 6].lower() == "plus or ":
+            span_start = num.start  # "plus or minus 2.5 points": a margin, not a negative number
+        else:
+            num.value = -num.value
+            span_start = num.start - 6
     elif text[max(0, num.start - 9) : num.start].lower() == "negative " and not (
         (neg_prev := _prev_words(text, num.start - 9, 1)) and neg_prev[0][0].lower() in _TEST_RESULT_WORDS
     ):
@@ -1505,7 +1521,12 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                     rm.group(1) != "in"
                     or n2.value in _RATIO_BASES
                     # digits need the counted thing: "3 in 10 voters", "1 in 4 of them" (not "won 2 in 5")
-                    and (num.spelled or _counted_word_follows(text, n2.end) or text.startswith(" of ", n2.end))
+                    and (
+                        num.spelled
+                        or num.value == 1  # "1 in 10": a one is a share's numerator, not a count
+                        or _counted_word_follows(text, n2.end)
+                        or text.startswith(" of ", n2.end)
+                    )
                 )
                 and _not_a_figure(text, n2) is None
                 and not _DIGIT_SCALE.match(text, n2.end)
@@ -1664,7 +1685,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         lead = text[: qual[1]].rstrip()
         if not _OLD_AFTER.match(text, unit.end) and (
             (before_over and before_over[0][0].lower() not in _OVER_BOUND_BEFORE)
-            or (not before_over and lead[-1:].isalnum())  # "£6.7bn over four years"
+            or (not before_over and (lead[-1:].isalnum() or lead[-1:] in "%)"))  # "£6.7bn over four years"
         ):
             qual = None
     # Suffix qualifiers: "1,000+", "50 or more".
@@ -1718,7 +1739,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         end = old.end()
     elif kind in (None, "duration") and (
         prev1.lower() in ("aged", "age", "ages")
-        or (prev1.lower() == "between" and len(prev) > 1 and prev[1][0].lower() == "aged")  # "aged between 40 and 69"
+        # "aged between 40 and 69", "aged just eight"
+        or (prev1.lower() in ("between", "just", "only") and len(prev) > 1 and prev[1][0].lower() == "aged")
         or (prev1.lower() == "of" and len(prev) > 1 and prev[1][0].lower() in ("age", "ages"))  # "at the age of 24"
     ):
         code, kind, category = code or "year", "age", "age"
@@ -1727,8 +1749,18 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and num.plain_int
         and range_end is None
         and 1 <= num.value <= 110
-        and _AGE_APPOSITION.search(text, max(0, span_start - 30), span_start)
+        and (am := _AGE_APPOSITION.search(text, max(0, span_start - 30), span_start))
         and text.startswith(",", end)
+        and (
+            am.group(0)[0].isupper()  # "Gere, 55, greeted"
+            # "the owner, 61, was arrested": a singular noun, then a verb after the second comma
+            or (
+                am.group(1).lower() not in CAP_OK
+                and am.group(1).lower() not in OBJECT_STOP
+                and not _plural_noun(am.group(1))
+                and re.match(r",\s+[a-z]", text[end : end + 4]) is not None
+            )
+        )
     ):
         code, kind, category = "year", "age", "age"  # "Gere, 55, greeted": a person's age
     elif kind == "age":
@@ -2123,7 +2155,51 @@ def extract_figures(text: str) -> list[Figure]:
         pos = max(nxt, m.end())
     _SENT_CACHE.pop(0, None)
     _share_units(text, figures)
+    _share_bounds(text, figures)
+    _poll_points(figures)
     return figures
+
+
+_POLL_WORDS = re.compile(
+    r"\b(?:polls?|polling|poll's|swing|survey|surveyed|approval|voters|vote share|share of the vote|lead|leads|"
+    r"per cent|percent|turnout|margin of error)\b|%",
+    re.I,
+)
+_NOT_POLL_WORDS = re.compile(
+    r"\b(?:dow|ftse|nasdaq|s&p|sensex|nifty|nikkei|hang seng|dax|cac|kospi|asx|tsx|index|indices|stocks?|shares|"
+    r"scored|scoring|score|game|games|match|league|table|docked|rebounds|assists|goals?|season|win|won|lost|"
+    r"points? deduction|penalty|licence|license|driving|credit|basis)\b",
+    re.I,
+)
+
+
+def _poll_points(figures: list[Figure]) -> None:
+    """ "up three points" in a poll, "a swing of 1.5 points": points of a percentage are percentage points."""
+    for f in figures:
+        if (
+            f.unit == "point"
+            and abs(f.value) < 100
+            and _POLL_WORDS.search(f.sentence)
+            and not _NOT_POLL_WORDS.search(f.sentence)
+        ):
+            f.unit, f.category = "percentage point", "percent"
+
+
+_CONVERSION_GAP = re.compile(r"\s*[(\[]\s*")
+
+
+def _share_bounds(text: str, figures: list[Figure]) -> None:
+    """ "more than $40m (£22m)", "above 110F (43.3C)": a conversion in brackets states the same bound."""
+    for f, g in zip(figures, figures[1:], strict=False):
+        if (
+            f.qualifier != "="
+            and g.qualifier == "="
+            and f.unit is not None
+            and g.unit is not None
+            and f.category == g.category
+            and _CONVERSION_GAP.fullmatch(text, f.end, g.start)
+        ):
+            g.qualifier = f.qualifier
 
 
 _CONJ_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)")
@@ -2152,3 +2228,14 @@ def _share_units(text: str, figures: list[Figure]) -> None:
         ):
             f.unit = g.unit
             f.category = g.category
+    # "aged 19 and 22": ages listed after "aged" are all ages.
+    for f, g in zip(figures, figures[1:], strict=False):
+        if (
+            f.category == "age"
+            and g.unit is None
+            and g.category == "count"
+            and g.object is None
+            and g.range_end is None
+            and _CONJ_GAP.fullmatch(text, f.end, g.start)
+        ):
+            g.unit, g.category = f.unit, "age"
