@@ -267,8 +267,8 @@ def load_cases() -> list[Case]:
             st = r["text"].find(q["surface"], cursor)
             st = st if st >= 0 else r["text"].find(q["surface"])
             cursor = st + len(q["surface"])
-            qual = q["qualifier"] if q["qualifier"] in ("=", "~", ">", "<") else None
-            case.gold.append(GoldQ(st, cursor, float(q["value"]), q["unit"], qual, q.get("range_end")))
+            news_qual = q["qualifier"] if q["qualifier"] in ("=", "~", ">", "<") else None
+            case.gold.append(GoldQ(st, cursor, float(q["value"]), q["unit"], news_qual, q.get("range_end")))
         cases.append(case)
     return cases
 
