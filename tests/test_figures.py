@@ -981,3 +981,10 @@ def test_consecutive_days_and_poll_points() -> None:
     assert [f.unit for f in figs] == ["percent", "percentage point"]
     assert one("The club was docked 10 points.").unit == "point"
     assert extract_figures("The Dow shed 533 points, or 1.3%.")[0].unit == "point"
+
+
+def test_suspended_hyphen_ranges() -> None:
+    f = one("a conceptualized 8- to 16-meter telescope")
+    assert (f.value, f.range_end, f.unit) == (8, 16, "m")
+    f = one("3- or 4-year sentences")
+    assert (f.value, f.range_end, f.unit) == (3, 4, "year")

@@ -778,6 +778,7 @@ _ORDINAL_WORD = re.compile(
     r"sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[a-z]+teenth|[a-z]+tieth)\b",
     re.I,
 )
+_SUSPENDED_RANGE = re.compile(r"-\s+(?:to|or)\s+(?=\d)")
 _RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+through\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
 # Digits are tokens too so that a scan for words before a number stops at the previous number.
 _PREV_TOKENS = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’.-]*|[!?;:()\"\n]|\.(?=\s|$)|\d[\d.,]*%?")
@@ -1407,11 +1408,12 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     range_conn = ""
     unit = _measure(text, end, currency_code)
     unit_first = unit
-    rc = _RANGE_CONN.match(text, unit.end if unit else end)
-    if rc is None and not unit:
-        rc = re.compile(r"-\s+to\s+").match(text, end)
+    # "8- to 16-meter", "3- or 4-year": a suspended hyphen before the connective.
+    rc = None if unit else _SUSPENDED_RANGE.match(text, end)
+    if rc is None:
+        rc = _RANGE_CONN.match(text, unit.end if unit else end)
     if rc is not None:
-        conn = rc.group(0).strip()
+        conn = rc.group(0).strip().lstrip("-").strip()
         prev = _prev_words(text, span_start, 2)
         prev_l = [w.lower() for w, _ in prev]
         ok = True
