@@ -988,3 +988,33 @@ def test_suspended_hyphen_ranges() -> None:
     assert (f.value, f.range_end, f.unit) == (8, 16, "m")
     f = one("3- or 4-year sentences")
     assert (f.value, f.range_end, f.unit) == (3, 4, "year")
+
+
+def test_spaced_scale_abbreviations_and_rand() -> None:
+    assert one("Airline Fined $1.2 Mln Over Refund Delays").value == 1.2e6
+    assert one("It sold 1.5 bln shares.").value == 1.5e9
+    assert (one("a 5 m wall").value, one("a 5 m wall").unit) == (5, "m")
+    assert [(f.value, f.unit) for f in extract_figures("bail of R5,000 and a haul worth R450 million")] == [
+        (5000, "ZAR"),
+        (450e6, "ZAR"),
+    ]
+    assert one("Petrol will cost R23.41 a litre.").unit == "ZAR/litre"
+    assert extract_figures("the R5 road and R2-D2") == []
+
+
+def test_list_numbers_continue_and_title_case_headlines_measure() -> None:
+    assert extract_figures("The M25 will close between junctions 10 and 11.") == []
+    f = one("Man Jailed For Nine Years Over Hit-And-Run")
+    assert (f.value, f.unit) == (9, "year")
+    assert extract_figures("the Six Nations") == []
+
+
+def test_degrees_take_the_sentence_scale() -> None:
+    figs = extract_figures("Seville hit 46C on Sunday, while Lisbon reached 44.9 degrees.")
+    assert [f.unit for f in figs] == ["celsius", "celsius"]
+
+
+def test_half_before_a_possessive_and_tops() -> None:
+    assert one("He lost almost half his body weight.").value == 0.5
+    assert one("Bitcoin tops $100,000").qualifier == ">"
+    assert one("read speeds of 7,000 MB per second").unit == "MB/s"

@@ -50,6 +50,8 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "exceeded": ">",
     "passed": ">",
     "topped": ">",
+    "tops": ">",
+    "topping": ">",
     "crossed": ">",
     "breached": ">",
     "eclipsed": ">",
@@ -286,6 +288,14 @@ LIST_WORDS = {
     "level",
     "version",
     "versions",
+    "junction",
+    "junctions",
+    "exit",
+    "exits",
+    "terminal",
+    "pier",
+    "ward",
+    "wards",
     "episode",
     "season",
     "series",
@@ -301,8 +311,6 @@ LIST_WORDS = {
     "line",
     "rule",
     "grade",
-    "exit",
-    "junction",
     "bus",
     "channel",
     "division",
@@ -720,7 +728,8 @@ CANDIDATE = re.compile(
 _WORD_TOKEN = re.compile(r"(\s+and\s+(?=an?\s+(?:half|quarter|third)|[a-z])|[ -])?([A-Za-z]+)")
 _DIGIT_SCALE = re.compile(
     r"(?:\s|-(?=[a-z]))?(hundred|thousand|million|billion|trillion|lakh|lakhs|crore|crores|mil)\b"
-    r"|(mn|mln|MM|bln|bn|tn|trn|k|K|m|M|b|B|T)(?![A-Za-z])"
+    r"|(?:\s(?=(?:mn|mln|bln|bn|tn|tln|trn|Mln|Bln|Mn|Bn|Tn)(?![A-Za-z])))?"  # "$1.2 mln": spaced only if unambiguous
+    r"(mn|mln|MM|bln|bn|tn|tln|trn|Mln|Bln|Mn|Bn|Tn|k|K|m|M|b|B|T)(?![A-Za-z])"
 )
 # Indian scale words are common in South Asian news: "35 lakh rupees", "Rs 1,200 crore".
 _DIGIT_SCALE_WORDS = {
@@ -778,6 +787,7 @@ _ORDINAL_WORD = re.compile(
     r"sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[a-z]+teenth|[a-z]+tieth)\b",
     re.I,
 )
+_LIST_CONTINUES = re.compile(r"(?:\s*(?:,|and|or|to|through|[-–])\s*\d+(?![\d.,]\d))+")
 _SUSPENDED_RANGE = re.compile(r"-\s+(?:to|or)\s+(?=\d)")
 _RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+through\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
 # Digits are tokens too so that a scan for words before a number stops at the previous number.
@@ -988,10 +998,10 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         ):
             return _Num(value, start, end, True)
         # A fraction must quantify: "half of", "a third of", "two-thirds" (plural). "first half" is not one.
-        following = text[end : end + 4].lower()
+        following = text[end : end + 8].lower()
         has_num = any(w in ONES or w in TENS or w in ("a", "an") for w in words[:-1])
         if last in ("half",) and len(words) == 1:
-            if not re.match(r" (?:of|the|a|an)\b", following + " "):
+            if not re.match(r" (?:of|the|a|an|his|her|its|their|our|my|your)\b", following + " "):
                 return None
             if pw and pw[0][0].lower() in _HALF_OF_PERIOD:
                 return None  # "the first half of next year", "the second half of 2024": a period
@@ -1626,7 +1636,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     ):
         pw = prev1.lower().rstrip(".")
         if pw in LIST_WORDS and not qual and not model_letter and range_end is None:
-            return None, end
+            lc = _LIST_CONTINUES.match(text, end)  # "junctions 10 and 11", "pages 5-7"
+            return None, lc.end() if lc else end
         if (
             (prev1[0].isupper() or _INNER_CAPITAL.search(prev1))  # "Windows 10", "iOS 17"
             # "the FSA's 60 staff" counts; "Standard and Poor's 500," names an index.
@@ -1651,6 +1662,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and text[num.start].isupper()
         and not currency_code
         and not qual
+        and unit is None  # "Man Jailed For Nine Years": a Title Case headline still measures
         and not _is_sentence_start(text, num.start)
     ):
         return None, end
@@ -1959,7 +1971,8 @@ def _score_end(text: str, num: _Num) -> int | None:
 # "per kg", "/hour", "a litre", "-a-year": the denominator of a rate written after a unit or amount.
 _RATE = re.compile(r"\s?/\s?|\s+per\s+|\s+an?\s+|-an?-")
 _TIME_ANCHOR = re.compile(r"\s+(?:earlier|ago|before|later|after(?! tax)|on|previously|since|prior)\b", re.I)
-_SPEEDS = {"km/hour": "km/h", "mile/hour": "mph", "m/second": "m/s", "km/second": "km/s"}
+_SPEEDS = {"km/hour": "km/h", "mile/hour": "mph", "m/second": "m/s", "km/second": "km/s", "MB/second": "MB/s",
+           "GB/second": "GB/s", "KB/second": "KB/s", "TB/second": "TB/s"}
 _RATE_KINDS = {"length", "mass", "volume", "area", "duration", "energy", "data"}
 
 
@@ -1973,7 +1986,7 @@ def _measure(text: str, pos: int, currency_code: str | None) -> UnitMatch | None
         unit = None  # "$5 USD": the prefix already says it
     base = currency_code or (unit.code if unit else None)
     kind = "currency" if currency_code else (unit.kind if unit else None)
-    if base is None or kind not in ("currency", "length", "mass", "volume", "area", "energy"):
+    if base is None or kind not in ("currency", "length", "mass", "volume", "area", "energy", "data"):
         return unit
     at = unit.end if unit else pos
     rm = _RATE.match(text, at)
@@ -2159,7 +2172,16 @@ def extract_figures(text: str) -> list[Figure]:
     _share_units(text, figures)
     _share_bounds(text, figures)
     _poll_points(figures)
+    _degree_scale(figures)
     return figures
+
+
+def _degree_scale(figures: list[Figure]) -> None:
+    """ "Seville hit 46C, while Lisbon reached 44.9 degrees": bare degrees take the scale used in the sentence."""
+    scales = {f.sentence: f.unit for f in figures if f.unit in ("celsius", "fahrenheit")}
+    for f in figures:
+        if f.unit == "degree" and f.sentence in scales:
+            f.unit = scales[f.sentence]
 
 
 _POLL_WORDS = re.compile(

@@ -81,6 +81,7 @@ SCALE_ABBR: dict[str, float] = {
     "T": 1e12,
     "tn": 1e12,
     "trn": 1e12,
+    "tln": 1e12,
     "tr": 1e12,
 }
 # Words that may occur inside one spelled number ("a hundred and two", "five and a half million").

@@ -58,12 +58,25 @@ _COUNTRY_DOLLAR = {"HK": "HKD", "US": "USD", "NZ": "NZD", "NT": "TWD", "AU": "AU
 _LETTER_DOLLAR = {"A": "AUD", "C": "CAD", "S": "SGD", "R": "BRL"}
 
 
+_RAND_AMOUNT = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?!\d)|\d+\.\d\d(?!\d)|\d+(?:\.\d+)?\s?(?:bn|billion|million|m|trillion|tn)\b"
+)
+
+
 def currency_prefix(text: str, start: int) -> tuple[str, int] | None:
     """ISO code and start offset of a currency symbol or code written right before offset `start`."""
     lex = lexicon()
     window = text[max(0, start - 6) : start]
     m = lex.prefix_re.search(window)
     if not m:
+        # South African rand: "R5,000", "R23.41", "R450 million". A bare "R5" is more often a name or road.
+        if (
+            start >= 1
+            and text[start - 1] == "R"
+            and (start < 2 or not text[start - 2].isalnum())
+            and _RAND_AMOUNT.match(text, start)
+        ):
+            return "ZAR", start - 1
         return None
     sym = m.group(0).rstrip()
     sym_start = start - len(window) + m.start()
