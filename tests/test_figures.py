@@ -1018,3 +1018,44 @@ def test_half_before_a_possessive_and_tops() -> None:
     assert one("He lost almost half his body weight.").value == 0.5
     assert one("Bitcoin tops $100,000").qualifier == ">"
     assert one("read speeds of 7,000 MB per second").unit == "MB/s"
+
+
+def test_from_to_after_a_change_verb_is_two_figures() -> None:
+    figs = extract_figures("It will raise capacity from 800 crore to 1,000 crore journeys.")
+    assert [(f.value, f.range_end) for f in figs] == [(8e9, None), (1e10, None)]
+
+
+def test_naira_dirham_and_letter_prefixed_ranges() -> None:
+    assert [(f.value, f.unit) for f in extract_figures("It spent N1.2 trillion; N95 masks ran out.")] == [
+        (1.2e12, "NGN")
+    ]
+    f = one("each will receive between N250,000 and N1.2 million")
+    assert (f.value, f.range_end, f.unit) == (250000, 1.2e6, "NGN")
+    assert one("prices of about Dh2,100 per square foot").unit == "AED/ft2"
+    assert one("from Rs 40 to Rs 60 a kg").unit == "INR/kg"
+
+
+def test_rate_bases_dates_with_abbreviated_months_and_real_estate() -> None:
+    assert [f.value for f in extract_figures("an incidence of 8.5 per 100,000 people")] == [8.5]
+    assert extract_figures("The committee meets from Aug. 6 to 8.") == []
+    assert [f.value for f in extract_figures("on Sept. 11 and 12, with 40 people")] == [40]
+    assert one("11,541 real estate transactions").unit is None
+
+
+def test_people_under_an_age_and_periods_spanned_by_over() -> None:
+    assert [(f.value, f.unit, f.qualifier) for f in extract_figures("children under five and adults over 65")] == [
+        (5, "year", "<"),
+        (65, "year", ">"),
+    ]
+    assert extract_figures("about $1.1 billion over five sessions")[1].qualifier == "="
+    assert one("The jet flew over 500 miles.").qualifier == ">"
+
+
+def test_hyphenated_unit_symbols_and_per_annum() -> None:
+    assert [(f.value, f.unit) for f in extract_figures("a 4,400-kg satellite on the 48-km route")] == [
+        (4400, "kg"),
+        (48, "km"),
+    ]
+    assert extract_figures("a 10-K filing and a 3-D film") == []
+    assert one("142 million tonnes per annum").unit == "tonne/year"
+    assert one("It closed at 72.93 U.S. cents.").unit == "USD_cent"

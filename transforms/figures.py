@@ -787,6 +787,11 @@ _ORDINAL_WORD = re.compile(
     r"sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[a-z]+teenth|[a-z]+tieth)\b",
     re.I,
 )
+_CHANGE_VERBS_EXTRA = {"raising", "raises", "increasing", "cutting", "reducing", "reduce", "reduces", "lifting",
+                       "lifted", "lift", "lifts", "boost", "boosting", "expand", "expanding", "went", "moved",
+                       "changed", "revised", "narrowed", "widened", "slashed", "trimmed", "lowered", "hiking"}
+_DAY_LIST_CONTINUES = re.compile(r"(?:\s*(?:,|and|or|to|through|[-–])\s*(?:[0-2]?\d|3[01])(?![\d.,]\d|%))+")
+_LETTER_PREFIX = re.compile(r"[A-Z][A-Za-z]{0,3}\.?\s?(?=\d)")
 _LIST_CONTINUES = re.compile(r"(?:\s*(?:,|and|or|to|through|[-–])\s*\d+(?![\d.,]\d))+")
 _SUSPENDED_RANGE = re.compile(r"-\s+(?:to|or)\s+(?=\d)")
 _RANGE_CONN = re.compile(r"(\s*[-–—]\s*|\s+to\s+|\s+through\s+|\s+and\s+)(?=[$£€¥₹]?\s?[-−]?\.?\d|[A-Za-z])")
@@ -1293,6 +1298,9 @@ _ADDRESS = re.compile(
     r" (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Place|Square|Boulevard|Blvd|Terrace|Crescent)\b"
 )
 # A capitalised name and a comma right before the number: "Gere, 55," (brackets are often seeds: "Samoa (7)").
+_AGE_GROUPS = {"children", "kids", "adults", "people", "those", "anyone", "women", "men", "girls", "boys",
+               "patients", "pupils", "students", "residents", "drivers", "workers", "players", "voters", "babies",
+               "infants", "youngsters", "teenagers", "citizens", "individuals", "persons", "child", "aged"}
 _FRACTION_HEDGES = {"roughly", "nearly", "almost", "about", "around", "some", "over", "more", "than", "just", "only",
                     "less", "under", "well", "approximately", "close", "to", "up"}
 _HALF_OF_PERIOD = {"first", "second", "latter", "former", "back", "front", "opening", "closing", "other", "bottom",
@@ -1431,13 +1439,19 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             ok = bool(prev_l) and prev_l[0] == "between"
         elif (
             conn == "to"
-            and len(prev_l) >= 2
+            and prev_l
             and prev_l[0] == "from"
-            and (prev_l[1] in UP_WORDS or prev_l[1] in DOWN_WORDS)
+            and any(
+                w.lower() in UP_WORDS or w.lower() in DOWN_WORDS or w.lower() in _CHANGE_VERBS_EXTRA
+                for w, _ in _prev_words(text, span_start, 5)[1:]
+            )
         ):
-            ok = False
+            ok = False  # "rose from 150 to 230", "raise capacity from 800 to 1,000": a start and an end
         if ok:
-            m2 = CANDIDATE.match(text, rc.end() + (len(text[rc.end() :]) - len(text[rc.end() :].lstrip("$£€¥₹ "))))
+            at2 = rc.end() + (len(text[rc.end() :]) - len(text[rc.end() :].lstrip("$£€¥₹ ")))
+            if (lp := _LETTER_PREFIX.match(text, at2)) and currency_prefix(text, lp.end()) is not None:
+                at2 = lp.end()  # "between N250,000 and N1.2 million", "Rs 40 to Rs 60"
+            m2 = CANDIDATE.match(text, at2)
             if m2:
                 n2 = _parse_number(text, m2)
                 if (
@@ -1606,18 +1620,19 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         not currency_code
         and unit is None
         and (
-            (prev1 in MONTHS and (num.value <= 31 or num.plain_int))
+            (prev1.rstrip(".") in MONTHS and (num.value <= 31 or num.plain_int))
             or (nxt1 in MONTHS and num.value <= 31)
             or (nxt1 == "of" and len(nxt) > 1 and nxt[1][0] in MONTHS)
             or (num.plain_int and num.value <= 31 and _DATE_LIST.match(text, end))  # "6 or 7 January"
         )
     ):
-        return None, end
+        dc = _DAY_LIST_CONTINUES.match(text, end) if prev1.rstrip(".") in MONTHS else None
+        return None, dc.end() if dc else end  # "Sept. 11 and 12", "May 4-6"
     # Street numbers: "10 Downing Street", "221B Baker Street" (the letter already makes it a name).
     if num.plain_int and not currency_code and unit is None and range_end is None and _ADDRESS.match(text, end):
         return None, end
-    # "eight people per thousand": the base of a rate, not a figure of its own.
-    if num.spelled and prev1.lower() == "per" and not text[num.start].isdigit() and num.value in _RATIO_BASES:
+    # "eight people per thousand", "8.5 cases per 100,000 people": the base of a rate, not a figure of its own.
+    if prev1.lower() == "per" and num.value in _RATIO_BASES and not currency_code and unit is None:
         return None, end
     # "Rapper 50 Cent": a capitalised currency word inside a sentence is a name.
     if unit is not None and unit.kind == "currency" and text[end : unit.end].strip()[:1].isupper() and (
@@ -1644,7 +1659,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             and (not prev1.endswith(("'s", "’s", "s'")) or (not num.scaled and not _counted_word_follows(text, end)))
             and pw not in CAP_OK
             and pw not in QUALIFIERS_BEFORE
-            and prev1 not in MONTHS
+            and prev1.rstrip(".") not in MONTHS
             and pw not in CATEGORY_WORDS
             and (
                 not _is_sentence_start(text, prev[0][1])
@@ -1694,10 +1709,17 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
 
     # "£6.7bn over four years", "lost 22% over 72 weeks": "over" a period spans it; "for over 10 years",
     # "in over a decade", "more than" keep the bound.
-    if qual and unit is not None and unit.kind == "duration" and text[qual[1] : qual[1] + 5].lower() == "over ":
+    if (
+        qual
+        and text[qual[1] : qual[1] + 5].lower() == "over "
+        and (
+            (unit is not None and unit.kind == "duration")
+            or (unit is None and (pn := _NEXT_WORD.match(text, end)) is not None and pn.group(1).lower() in _PERIODS)
+        )
+    ):
         before_over = _prev_words(text, qual[1], 1)
         lead = text[: qual[1]].rstrip()
-        if not _OLD_AFTER.match(text, unit.end) and (
+        if not _OLD_AFTER.match(text, unit.end if unit else end) and (
             (before_over and before_over[0][0].lower() not in _OVER_BOUND_BEFORE)
             or (not before_over and (lead[-1:].isalnum() or lead[-1:] in "%)"))  # "£6.7bn over four years"
         ):
@@ -1753,6 +1775,16 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         end = old.end()
     elif kind in (None, "duration") and (
         prev1.lower() in ("aged", "age", "ages")
+        # "children under five", "adults over 65": a bound on people's age
+        or (
+            kind is None
+            and qual is not None
+            and prev1.lower() in ("under", "over", "below", "above")
+            and num.value <= 110
+            and len(prev) > 1
+            and prev[1][0].lower() in _AGE_GROUPS
+            and not _counted_word_follows(text, end)
+        )
         # "aged between 40 and 69", "aged just eight"
         or (prev1.lower() in ("between", "just", "only") and len(prev) > 1 and prev[1][0].lower() == "aged")
         or (prev1.lower() == "of" and len(prev) > 1 and prev[1][0].lower() in ("age", "ages"))  # "at the age of 24"
@@ -2068,6 +2100,9 @@ def _Num_scale_base(text: str, n: _Num) -> float:
 
 
 # Nouns and verbs after which "over" means "about" or "against", not "more than": "the furore over one sentence".
+# Counted periods that "over" can span like a duration: "$1.1 billion over five sessions".
+_PERIODS = {"sessions", "games", "matches", "laps", "seasons", "quarters", "rounds", "races", "innings", "stages",
+            "episodes", "films", "terms", "years", "months", "weeks", "days", "tests", "legs", "trading"}
 # Words before "over N <period>" that make it a bound ("jailed for over 10 years"), not a span.
 _OVER_BOUND_BEFORE = {"for", "of", "than", "in", "lasting", "lasted", "last", "lasts", "took", "take", "takes",
                       "taken", "spent", "spend", "served", "serving", "serve", "after", "aged", "just", "well",

@@ -58,7 +58,8 @@ _COUNTRY_DOLLAR = {"HK": "HKD", "US": "USD", "NZ": "NZD", "NT": "TWD", "AU": "AU
 _LETTER_DOLLAR = {"A": "AUD", "C": "CAD", "S": "SGD", "R": "BRL"}
 
 
-_RAND_AMOUNT = re.compile(
+_LETTER_CURRENCY = {"R": "ZAR", "N": "NGN"}
+_LETTER_AMOUNT = re.compile(
     r"\d{1,3}(?:,\d{3})+(?!\d)|\d+\.\d\d(?!\d)|\d+(?:\.\d+)?\s?(?:bn|billion|million|m|trillion|tn)\b"
 )
 
@@ -69,14 +70,14 @@ def currency_prefix(text: str, start: int) -> tuple[str, int] | None:
     window = text[max(0, start - 6) : start]
     m = lex.prefix_re.search(window)
     if not m:
-        # South African rand: "R5,000", "R23.41", "R450 million". A bare "R5" is more often a name or road.
+        # Rand and naira: "R5,000", "R23.41", "N1.2 trillion". A bare "R5" or "N95" is a name, road or mask.
         if (
             start >= 1
-            and text[start - 1] == "R"
+            and text[start - 1] in _LETTER_CURRENCY
             and (start < 2 or not text[start - 2].isalnum())
-            and _RAND_AMOUNT.match(text, start)
+            and _LETTER_AMOUNT.match(text, start)
         ):
-            return "ZAR", start - 1
+            return _LETTER_CURRENCY[text[start - 1]], start - 1
         return None
     sym = m.group(0).rstrip()
     sym_start = start - len(window) + m.start()
@@ -97,6 +98,11 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
     """The unit written at `pos` (right after a number or scale word), longest match first."""
     lex = lexicon()
     m = lex.symbol_re.match(text, pos)
+    if m is None and text[pos : pos + 1] == "-":
+        # "a 4,400-kg satellite", "the 48-km route": a symbol in a hyphenated compound (not "10-K", "3-D").
+        hm = lex.symbol_re.match(text, pos + 1)
+        if hm and not hm.group(1) and hm.group(2) not in _ATTACHED_ONLY and hm.group(2)[0].isalpha():
+            m = hm
     if m and not (m.group(1) and m.group(2) in _ATTACHED_ONLY):
         code, kind = lex.symbols[m.group(2)]
         sym_match: UnitMatch | None = UnitMatch(code, kind, m.end())
