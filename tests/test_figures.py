@@ -1059,3 +1059,33 @@ def test_hyphenated_unit_symbols_and_per_annum() -> None:
     assert extract_figures("a 10-K filing and a 3-D film") == []
     assert one("142 million tonnes per annum").unit == "tonne/year"
     assert one("It closed at 72.93 U.S. cents.").unit == "USD_cent"
+
+
+def test_phrasal_over_ratios_with_every_and_clock_words() -> None:
+    assert [f.qualifier for f in extract_figures("He handed over $103,500 (£53,400).")] == ["=", "="]
+    assert one("It had taken over 80% of the property.").qualifier == "="
+    assert one("It weighs over 80 kg.").qualifier == ">"
+    f = one("It flies six out of every 10 planes.")
+    assert (f.value, f.category) == (0.6, "fraction")
+    assert extract_figures("We met at four o'clock.") == []
+
+
+def test_rates_per_person_and_age_groups() -> None:
+    assert one("It drank 0.22 litres per capita.").unit == "litre/capita"
+    assert one("It costs $5,000 per head.").unit == "USD/head"
+    figs = extract_figures("Benefits for the over-65s and under-5s will rise.")
+    assert [(f.value, f.unit, f.qualifier, f.surface) for f in figs] == [
+        (65, "year", ">", "over-65s"),
+        (5, "year", "<", "under-5s"),
+    ]
+    assert extract_figures("the F-16s and B-52s") == []
+    f = one("It is open to pupils between the ages of 16 and 18.")
+    assert (f.value, f.range_end, f.unit) == (16, 18, "year")
+
+
+def test_a_change_verb_anywhere_in_the_clause_splits_from_to() -> None:
+    figs = extract_figures("India has raised the limit for foreign investment in telecoms firms from 49% to 74%.")
+    assert [(f.value, f.range_end) for f in figs] == [(49, None), (74, None)]
+    figs = extract_figures("It grew, with temperatures from 10 to 15C.")
+    assert [(f.value, f.unit) for f in figs] == [(10, "celsius"), (15, "celsius")]
+    assert one("Sentences range from 10 to 15 years.").range_end == 15

@@ -1006,7 +1006,7 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         following = text[end : end + 8].lower()
         has_num = any(w in ONES or w in TENS or w in ("a", "an") for w in words[:-1])
         if last in ("half",) and len(words) == 1:
-            if not re.match(r" (?:of|the|a|an|his|her|its|their|our|my|your)\b", following + " "):
+            if not re.match(r" (?:of|the|a|an|his|her|its|their|our|my|your)\b| \(\d", following + " "):
                 return None
             if pw and pw[0][0].lower() in _HALF_OF_PERIOD:
                 return None  # "the first half of next year", "the second half of 2024": a period
@@ -1246,13 +1246,19 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
     before = text[s - 1] if s > 0 else " "
     after = text[e] if e < len(text) else " "
     if num.spelled:
-        return None
+        return e if text.startswith(" o'clock", e) or text.startswith(" o’clock", e) else None  # "four o'clock"
     # Identifiers: letters against the number ("COVID-19", "F-16", "G8", "MP3"), or IP/version parts; the whole
     # code is skipped ("A320-200", "B-52/H").
     if (
         (before.isalpha() and not _CODE_BEFORE.search(text, max(0, s - 4), s) and currency_prefix(text, s) is None)
         or before in "#/\\_@"
-        or (before == "-" and s > 1 and text[s - 2].isalnum() and not text[s - 2].isdigit())
+        or (
+            before == "-"
+            and s > 1
+            and text[s - 2].isalnum()
+            and not text[s - 2].isdigit()
+            and not (after == "s" and _AGE_GROUP_BEFORE.search(text, max(0, s - 7), s))  # "the over-65s"
+        )
     ):
         return _CODE_TAIL.match(text, e).end()  # type: ignore[union-attr]
     if before in "'’" and len(num.digits) == 2 and num.plain_int and (s < 2 or not text[s - 2].isalnum()):
@@ -1265,7 +1271,7 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
         return tr.end()  # "from 1130 to 1215 GMT": 24-hour clock times
     if after == ")" and "(" not in text[max(0, s - 40) : s] and not text[text.rfind("\n", 0, s) + 1 : s].strip():
         return e  # list marker "1)" at the start of a line
-    if after.isalpha() or after == "'":
+    if (after.isalpha() or after == "'") and not (after == "s" and _AGE_GROUP_BEFORE.search(text, max(0, s - 7), s)):
         om = _ORDINAL_AFTER.match(text, e)
         if om:
             return om.end()
@@ -1305,13 +1311,14 @@ _FRACTION_HEDGES = {"roughly", "nearly", "almost", "about", "around", "some", "o
                     "less", "under", "well", "approximately", "close", "to", "up"}
 _HALF_OF_PERIOD = {"first", "second", "latter", "former", "back", "front", "opening", "closing", "other", "bottom",
                    "top", "upper", "lower", "northern", "southern", "eastern", "western"}
+_AGE_GROUP_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(over|under)-$")  # "the over-65s", "under-5s"
 _ODDS_AFTER = re.compile(r"\s+(?:joint[- ])?(?:favourites?|favorites?|shot|outsiders?|on\b|against\b|odds)", re.I)
 _OLD_AFTER = re.compile(r"[ -]olds?\b")
 _MULTI_BEFORE = re.compile(r"(?i)(?<![A-Za-z])multi-?$")
 _AGE_APPOSITION = re.compile(r"(?<![A-Za-z])([A-Za-z][a-z]+), $")
 _INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z]")
 _AND_BELOW = re.compile(r"\s+and\s+(?:less|smaller|fewer|lower)(?:\s+or\s+equal)?\s+than\s+", re.I)
-_RATIO = re.compile(r"\s+(in|out of)\s+(?=\d|[a-z])")
+_RATIO = re.compile(r"\s+(in|out of)\s+(?:every\s+)?(?=\d|[a-z])")  # "six out of every 10 planes"
 _RATIO_BASES = {2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 20.0, 25.0, 50.0, 100.0, 1000.0, 1e4, 1e5, 1e6}
 _WORD_SCALE_AFTER = re.compile(r"\s(thousand|million|billion|trillion)\b", re.I)
 _CENTS_AFTER = re.compile(r"(?:\s+and)?\s+(?=\d|[a-z])")
@@ -1436,15 +1443,16 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         prev_l = [w.lower() for w, _ in prev]
         ok = True
         if conn == "and":
-            ok = bool(prev_l) and prev_l[0] == "between"
+            ok = bool(prev_l) and (
+                prev_l[0] == "between"
+                # "between the ages of 16 and 18"
+                or (prev_l[0] == "of" and "between" in [w.lower() for w, _ in _prev_words(text, span_start, 5)])
+            )
         elif (
             conn == "to"
             and prev_l
             and prev_l[0] == "from"
-            and any(
-                w.lower() in UP_WORDS or w.lower() in DOWN_WORDS or w.lower() in _CHANGE_VERBS_EXTRA
-                for w, _ in _prev_words(text, span_start, 5)[1:]
-            )
+            and _change_word_in_clause(text, span_start)
         ):
             ok = False  # "rose from 150 to 230", "raise capacity from 800 to 1,000": a start and an end
         if ok:
@@ -1517,6 +1525,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and unit is None
         and end < len(text)
         and (text[end].isalpha() or text[end] == "-" and end + 1 < len(text) and text[end + 1].isupper())
+        and not (text[end] == "s" and _AGE_GROUP_BEFORE.search(text, max(0, span_start - 7), span_start))
     ):
         return None, end  # "5G", "3D", "4x4": a name, not a figure
     two_sided = False
@@ -1724,6 +1733,17 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             or (not before_over and (lead[-1:].isalnum() or lead[-1:] in "%)"))  # "£6.7bn over four years"
         ):
             qual = None
+    # "the over-65s", "under-5s": an age group with its bound.
+    age_group_end = None
+    if (
+        unit is None
+        and not currency_code
+        and text[end : end + 1] == "s"
+        and not text[end + 1 : end + 2].isalpha()
+        and (og := _AGE_GROUP_BEFORE.search(text, max(0, span_start - 7), span_start))
+    ):
+        qual = (">" if og.group(1).lower() == "over" else "<", og.start(1))
+        age_group_end = end + 1
     # Suffix qualifiers: "1,000+", "50 or more".
     qualifier = "="
     surf_start = span_start
@@ -1766,7 +1786,10 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
             code, kind = "lb", "mass"
     category = KIND_CATEGORY.get(kind or "", "quantity") if kind else "count"
     age = _AGE_AFTER.match(text, num.end if range_end is None else end) if kind in (None, "duration") else None
-    if age:
+    if age_group_end is not None:
+        code, kind, category = "year", "age", "age"
+        end = age_group_end
+    elif age:
         code = (age.group(1) or age.group(2)).lower().rstrip("s")
         kind, category = "age", "age"
         end = age.end()
@@ -2002,6 +2025,7 @@ def _score_end(text: str, num: _Num) -> int | None:
 
 # "per kg", "/hour", "a litre", "-a-year": the denominator of a rate written after a unit or amount.
 _RATE = re.compile(r"\s?/\s?|\s+per\s+|\s+an?\s+|-an?-")
+_PER_PERSON = re.compile(r"(capita|head|person|household)\b", re.I)
 _TIME_ANCHOR = re.compile(r"\s+(?:earlier|ago|before|later|after(?! tax)|on|previously|since|prior)\b", re.I)
 _SPEEDS = {"km/hour": "km/h", "mile/hour": "mph", "m/second": "m/s", "km/second": "km/s", "MB/second": "MB/s",
            "GB/second": "GB/s", "KB/second": "KB/s", "TB/second": "TB/s"}
@@ -2025,6 +2049,9 @@ def _measure(text: str, pos: int, currency_code: str | None) -> UnitMatch | None
     if rm is None or rm.end() >= len(text) or not text[rm.end()].isalpha():
         return unit
     den = match_unit(text, rm.end())
+    if den is None and rm.group(0).strip() == "per" and (pm := _PER_PERSON.match(text, rm.end())):
+        # "0.22 litres per capita", "$5,000 per head": a rate per person
+        return UnitMatch(f"{base}/{pm.group(1).lower()}", kind or "rate", pm.end())
     if den is None or den.kind not in _RATE_KINDS or den.code == base:
         return unit
     if rm.group(0).strip(" -") in ("a", "an") and (
@@ -2068,6 +2095,18 @@ def _tidy(v: float) -> float:
 
 def _year_like(n: _Num) -> bool:
     return n.plain_int and len(n.digits) == 4 and 1800 <= n.value <= 2100
+
+
+_CLAUSE_START = re.compile(r".*[.;:!?\n]\s", re.S)
+_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def _change_word_in_clause(text: str, pos: int) -> bool:
+    """A change verb earlier in the clause before pos ("raised the limit ... from 49% to 74%")."""
+    chunk = text[max(0, pos - 160) : pos]
+    cm = _CLAUSE_START.match(chunk)
+    words = _WORD_RE.findall(chunk[cm.end() :] if cm else chunk)
+    return any(w.lower() in UP_WORDS or w.lower() in DOWN_WORDS or w.lower() in _CHANGE_VERBS_EXTRA for w in words)
 
 
 def _after_change_word(text: str, pos: int) -> bool:
@@ -2142,6 +2181,24 @@ _OVER_TOPIC_WORDS = {
     "protest",
     "protests",
     "lead",
+    # phrasal verbs: "handed over $103,500", "had taken over 80% of the property"
+    "handed",
+    "hand",
+    "hands",
+    "handing",
+    "taken",
+    "take",
+    "takes",
+    "took",
+    "taking",
+    "turned",
+    "turning",
+    "signed",
+    "forked",
+    "won",
+    "chosen",
+    "picked",
+    "preferred",
 }
 
 # "bodies" are the dead right after the number ("40 bodies") or after these words; else organisations.
@@ -2277,7 +2334,11 @@ def _share_units(text: str, figures: list[Figure]) -> None:
             and f.range_end is None
             and f.direction == g.direction
             and text[g.start].isalnum()  # "5 and $6": a currency sign belongs to its own number
-            and _CONJ_GAP.fullmatch(text, f.end, g.start)
+            and (
+                _CONJ_GAP.fullmatch(text, f.end, g.start)
+                # "from 10 to 15C" (a start and an end after a change verb)
+                or (text[f.end : g.start] == " to " and text[max(0, f.start - 5) : f.start].lower() == "from ")
+            )
             # "27 million, or 50%": ", or" after a lone number restates it (an apposition), not a list.
             and not (
                 "," in text[f.end : g.start]
