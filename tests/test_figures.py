@@ -1089,3 +1089,10 @@ def test_a_change_verb_anywhere_in_the_clause_splits_from_to() -> None:
     figs = extract_figures("It grew, with temperatures from 10 to 15C.")
     assert [(f.value, f.unit) for f in figs] == [(10, "celsius"), (15, "celsius")]
     assert one("Sentences range from 10 to 15 years.").range_end == 15
+
+
+def test_m_before_a_modified_plural_and_capitalised_unit_names() -> None:
+    assert one("Mobile users sent 133m text messages.").value == 133e6
+    assert extract_figures("Three Degrees star Sheila Ferguson is the favourite.") == []
+    assert one("Ten Years of War in Syria").unit == "year"
+    assert one("Four weeks later, it fell.").unit == "week"

@@ -1047,12 +1047,24 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
             # "2m homes", "3m people": a plural noun counted in millions (a length is "a 2m wall").
             after = match_unit(text, sm.end())
             nw = _NEXT_WORD.match(text, sm.end())
+            nw2 = _NEXT_WORD.match(text, nw.end()) if nw is not None else None
             counted = (
                 abbr == "m"
                 and after is None
                 and nw is not None
                 and nw.start(1) == sm.end() + 1
-                and _plural_noun(nw.group(1))
+                and (
+                    _plural_noun(nw.group(1))
+                    # "133m text messages": a modifier, then the plural head
+                    or (
+                        nw.group(1).islower()
+                        and nw.group(1) not in OBJECT_STOP
+                        and nw2 is not None
+                        and nw2.start(1) == nw.end() + 1
+                        and _plural_noun(nw2.group(1))
+                        and nw2.group(1).lower() not in _DISTANCE_EVENTS
+                    )
+                )
                 and nw.group(1).lower() not in _DISTANCE_EVENTS
                 and ("." in text[num.start : num.end] or num.value not in _RACE_DISTANCES)
             )
@@ -1686,8 +1698,12 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and text[num.start].isupper()
         and not currency_code
         and not qual
-        and unit is None  # "Man Jailed For Nine Years": a Title Case headline still measures
-        and not _is_sentence_start(text, num.start)
+        and (
+            (unit is None and not _is_sentence_start(text, num.start))
+            # "Three Degrees star Sheila Ferguson": a capitalised unit too, in a sentence that is not a Title Case
+            # headline ("Man Jailed For Nine Years" still measures)
+            or (unit is not None and _capitalised_unit(text, num.end, unit.end) and not _title_case(text, num.start))
+        )
     ):
         return None, end
     # "number four", "part two", "series three": a spelled number naming a place in a list.
@@ -2086,6 +2102,19 @@ def _one_casualty(text: str, end: int) -> bool:
     sent_start = text.rfind(".", 0, end) + 1
     sent_end = text.find(".", pm.end())
     return _category_near(text, end - 3, pm.end(), sent_start, len(text) if sent_end < 0 else sent_end) is not None
+
+
+def _capitalised_unit(text: str, num_end: int, end: int) -> bool:
+    word = text[num_end:end].strip(" -")
+    return bool(word) and word[0].isupper()
+
+
+def _title_case(text: str, pos: int) -> bool:
+    """Whether the line around pos is a Title Case headline (most longer words capitalised)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    words = [w for w in _WORD_RE.findall(text[line_start : line_end if line_end >= 0 else len(text)]) if len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _tidy(v: float) -> float:
