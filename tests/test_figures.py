@@ -1096,3 +1096,33 @@ def test_m_before_a_modified_plural_and_capitalised_unit_names() -> None:
     assert extract_figures("Three Degrees star Sheila Ferguson is the favourite.") == []
     assert one("Ten Years of War in Syria").unit == "year"
     assert one("Four weeks later, it fell.").unit == "week"
+
+
+def test_bare_ages_after_a_person_and_be() -> None:
+    assert [(f.value, f.category) for f in extract_figures("He was 84.")] == [(84, "age")]
+    assert one("who is 36 at the end of February").unit == "year"
+    assert one("Users must prove they are over 18.").qualifier == ">"
+    assert one("The score was 84.").category == "count"
+
+
+def test_ranks_match_minutes_and_clock_times_are_not_figures() -> None:
+    assert extract_figures("the top five hit Money") == []
+    assert extract_figures("They reached the last four.") == []
+    assert one("the last four matches").value == 4
+    assert extract_figures("Chelsea took the lead on 59 minutes.") == []
+    assert extract_figures("Trading resumed at 1330.") == []
+    assert extract_figures("50 Cent's entourage") == []
+
+
+def test_more_qualifiers_and_rates() -> None:
+    assert one("something like 15 million").qualifier == "~"
+    assert one("a maximum two-year ban").qualifier == "<="
+    assert one("for the next 15 years at least.").qualifier == ">="
+    assert one("The Fed pushed rates up to 2.25%.").qualifier == "="
+    assert one("It is expected to raise up to $220bn.").qualifier == "<"
+    assert one("He pays £100 every year.").unit == "GBP/year"
+    assert one("It costs £265m annually.").unit == "GBP/year"
+    assert extract_figures("The plane was overloaded by 700 pounds (320kg).")[0].unit == "lb"
+    assert one("shares fell 65 Canadian cents").unit == "CAD_cent"
+    assert one("about 12 hour's worth of video").unit == "hour"
+    assert one("in extending lives in a trial of 1,692 patients").category == "count"

@@ -50,11 +50,9 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "exceeded": ">",
     "passed": ">",
     "topped": ">",
+    "crossed": ">",
     "tops": ">",
     "topping": ">",
-    "crossed": ">",
-    "breached": ">",
-    "eclipsed": ">",
     "broke through": ">",
     "surged past": ">",
     "rose past": ">",
@@ -136,6 +134,10 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "estimated to be": "~",
     "within": "<",
     "close to": "~",
+    "something like": "~",
+    "a maximum": "<=",
+    "maximum": "<=",
+    "a minimum": ">=",
     "near": "~",
     "circa": "~",
     "an approximate": "~",
@@ -157,6 +159,9 @@ QUALIFIERS_AFTER: dict[str, str] = {
     "or fewer": "<=",
     "or under": "<=",
     "or so": "~",
+    "or thereabouts": "~",
+    "at least": ">=",
+    "at most": "<=",
 }
 
 UP_WORDS = {
@@ -1086,10 +1091,12 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
 
 
 def _qualifier_before(text: str, pos: int) -> tuple[str, int] | None:
-    prev = _prev_words(text, pos, _QUAL_MAX_WORDS + 1)
+    prev = _prev_words(text, pos, _QUAL_MAX_WORDS + 3)
     for k in range(min(len(prev), _QUAL_MAX_WORDS), 0, -1):
         key = " ".join(w.lower().rstrip(".") for w, _ in reversed(prev[:k]))
         if key in QUALIFIERS_BEFORE:
+            if key == "up to" and any(w.lower() in _RAISE_VERBS for w, _ in prev[k + 1 : k + 3]):
+                return None  # "pushed rates up to 2.25%", "raised its stake up to 30%": raised to, not at most
             if key == "over" and len(prev) > 1 and prev[1][0].lower() in _OVER_TOPIC_WORDS:
                 return None  # "the row over 300 jobs", "a win over two rivals": "over" is a preposition
             return QUALIFIERS_BEFORE[key], prev[k - 1][1]
@@ -1173,6 +1180,7 @@ def _object_after(text: str, pos: int, measured: bool, money: bool) -> tuple[str
     return text[taken[0][1] : taken[-1][2]], taken[-1][2]
 
 
+_KG_AFTER = re.compile(r"\s*\(\s*[\d.,]+\s?(?:kg|kilos?|kilograms?|tonnes?)\b")
 _WEIGHT_VERBS = ("weigh", "tow", "haul", "payload")  # "tows up to 11,000 pounds": lb, not GBP
 _WHEN_WORDS = {"this", "last", "next", "that", "each", "every", "later", "earlier", "ago"}
 
@@ -1233,6 +1241,8 @@ def _category_near(text: str, start: int, end: int, sent_start: int, sent_end: i
         if st < sent_start:
             break
         cat = CATEGORY_WORDS.get(w.lower())
+        if cat and w.lower() == "lives" and (pw := _prev_words(text, st, 1)) and pw[0][0].lower() not in _LIVES_BEFORE:
+            continue  # "extending lives in a trial of 1,692 patients": not deaths
         if cat:
             best = (dist + 1.5, cat)
             break
@@ -1323,6 +1333,7 @@ _FRACTION_HEDGES = {"roughly", "nearly", "almost", "about", "around", "some", "o
                     "less", "under", "well", "approximately", "close", "to", "up"}
 _HALF_OF_PERIOD = {"first", "second", "latter", "former", "back", "front", "opening", "closing", "other", "bottom",
                    "top", "upper", "lower", "northern", "southern", "eastern", "western"}
+_AT_LEAST_AFTER = re.compile(r"\s+(at least|at most)(?=\s*(?:[.,;:!?)]|$))", re.I)
 _AGE_GROUP_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(over|under)-$")  # "the over-65s", "under-5s"
 _ODDS_AFTER = re.compile(r"\s+(?:joint[- ])?(?:favourites?|favorites?|shot|outsiders?|on\b|against\b|odds)", re.I)
 _OLD_AFTER = re.compile(r"[ -]olds?\b")
@@ -1652,14 +1663,32 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     # Street numbers: "10 Downing Street", "221B Baker Street" (the letter already makes it a name).
     if num.plain_int and not currency_code and unit is None and range_end is None and _ADDRESS.match(text, end):
         return None, end
+    # "the top five hit", "eight top three hits", "top 10": a chart position or a rank, not a count;
+    # "reached the last 16": a round of a tournament.
+    if (
+        (prev1.lower() == "top" or (prev1.lower() == "last" and not _counted_word_follows(text, end)))
+        and unit is None
+        and not currency_code
+        and num.value <= 100
+        and not qual
+    ):
+        return None, end
+    # "at 1330": a 24-hour clock time.
+    if prev1.lower() == "at" and unit is None and not currency_code and num.plain_int and _HHMM.fullmatch(num.digits):
+        return None, end
+    # "took the lead on 59 minutes": a point in a match, not a duration.
+    if prev1.lower() == "on" and unit is not None and unit.code == "minute" and num.plain_int and num.value <= 130:
+        return None, unit.end
     # "eight people per thousand", "8.5 cases per 100,000 people": the base of a rate, not a figure of its own.
     if prev1.lower() == "per" and num.value in _RATIO_BASES and not currency_code and unit is None:
         return None, end
-    # "Rapper 50 Cent": a capitalised currency word inside a sentence is a name.
+    # "Rapper 50 Cent", "50 Cent's entourage": a capitalised currency word inside a sentence is a name.
     if unit is not None and unit.kind == "currency" and text[end : unit.end].strip()[:1].isupper() and (
         text[end : unit.end].strip().lower() in ("cent", "cents", "pence", "dollar", "dollars", "pound", "pounds")
     ):
         return None, unit.end
+    if unit is None and text.startswith((" Cent'", " Cent’"), end):
+        return None, end + 5
     # Page, list and identifier numbers: "page 5", "No. 10", "Section 427", "Big 12"; with one capital letter
     # against it after a name it is a model: "Boeing 777F", "Airbus A380F".
     model_letter = unit is not None and unit.end == end + 1 and text[end].isupper() and text[end] != "%"
@@ -1777,9 +1806,15 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     unit_end = unit.end if unit else end
     if unit:
         end = max(end, unit.end)
-    sq = re.match(r"[ -](or more|or over|or above|plus|or less|or fewer|or under|or so)\b", text[end : end + 12])
+    sq = re.match(
+        r"[ -](or more|or over|or above|plus|or less|or fewer|or under|or so|or thereabouts)\b", text[end : end + 18]
+    )
+    # "for the next 15 years at least": a bound written after the figure and its unit, closing the clause.
+    aq = _AT_LEAST_AFTER.match(text, unit.end if unit else end) if qualifier == "=" and not sq else None
     if odd:
         qualifier = "~"
+    if aq:
+        qualifier = QUALIFIERS_AFTER[aq.group(1).lower()]
     if sq:
         qualifier = QUALIFIERS_AFTER[sq.group(1)]
         end += sq.end()
@@ -1798,6 +1833,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                 unit.code == "GBP"
                 and any(w.lower().startswith(_WEIGHT_VERBS) for w, _ in _prev_words(text, surf_start, 3))
             )
+            # "overloaded by 700 pounds (320kg)": the conversion says weight
+            or (unit.code == "GBP" and _KG_AFTER.match(text, unit_end) is not None)
         ):
             code, kind = "lb", "mass"
     category = KIND_CATEGORY.get(kind or "", "quantity") if kind else "count"
@@ -1826,6 +1863,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         )
         # "aged between 40 and 69", "aged just eight"
         or (prev1.lower() in ("between", "just", "only") and len(prev) > 1 and prev[1][0].lower() == "aged")
+        or _bare_age(text, span_start, surf_start, end, num)
         or (prev1.lower() == "of" and len(prev) > 1 and prev[1][0].lower() in ("age", "ages"))  # "at the age of 24"
     ):
         code, kind, category = code or "year", "age", "age"
@@ -2041,6 +2079,9 @@ def _score_end(text: str, num: _Num) -> int | None:
 
 # "per kg", "/hour", "a litre", "-a-year": the denominator of a rate written after a unit or amount.
 _RATE = re.compile(r"\s?/\s?|\s+per\s+|\s+an?\s+|-an?-")
+_EVERY_PERIOD = re.compile(
+    r"\s+(?:every|each)\s+(year|month|week|day|hour)\b|\s+(annually|yearly)\b(?!\s+(?:by|from|to))", re.I
+)
 _PER_PERSON = re.compile(r"(capita|head|person|household)\b", re.I)
 _TIME_ANCHOR = re.compile(r"\s+(?:earlier|ago|before|later|after(?! tax)|on|previously|since|prior)\b", re.I)
 _SPEEDS = {"km/hour": "km/h", "mile/hour": "mph", "m/second": "m/s", "km/second": "km/s", "MB/second": "MB/s",
@@ -2061,6 +2102,12 @@ def _measure(text: str, pos: int, currency_code: str | None) -> UnitMatch | None
     if base is None or kind not in ("currency", "length", "mass", "volume", "area", "energy", "data"):
         return unit
     at = unit.end if unit else pos
+    if em := _EVERY_PERIOD.match(text, at):
+        # "£100 every year", "£265m annually"
+        period = em.group(1) or {"annually": "year", "yearly": "year", "monthly": "month", "weekly": "week"}.get(
+            (em.group(2) or "").lower(), "year"
+        )
+        return UnitMatch(f"{base}/{period.lower()}", kind, em.end())
     rm = _RATE.match(text, at)
     if rm is None or rm.end() >= len(text) or not text[rm.end()].isalpha():
         return unit
@@ -2104,6 +2151,22 @@ def _one_casualty(text: str, end: int) -> bool:
     return _category_near(text, end - 3, pm.end(), sent_start, len(text) if sent_end < 0 else sent_end) is not None
 
 
+_AGE_SUBJECTS = {"he", "she", "who", "i", "they", "we", "you"}
+_AGE_VERBS = {"is", "was", "are", "were", "turned", "turns", "be", "being", "'s", "am"}
+_AGE_END = re.compile(r"\s*(?:[.,;:!?)\n]|$|when\b|at the\b|and\b|but\b|years?\b)")
+
+
+def _bare_age(text: str, num_start: int, surf_start: int, end: int, num: _Num) -> bool:
+    """ "He was 84.", "who is 36 at the end of", "they are over 18", "at the age of just 28": a person's age."""
+    if not (num.plain_int and 1 <= num.value <= 110) or not _AGE_END.match(text, end):
+        return False
+    words = [w.lower() for w, _ in _prev_words(text, surf_start, 4)]
+    if len(words) >= 2 and words[0] in _AGE_VERBS and words[1] in _AGE_SUBJECTS:
+        return True
+    # "at the age of just 28"
+    return len(words) >= 3 and words[0] in ("just", "only") and words[1] == "of" and words[2] in ("age", "ages")
+
+
 def _capitalised_unit(text: str, num_end: int, end: int) -> bool:
     word = text[num_end:end].strip(" -")
     return bool(word) and word[0].isupper()
@@ -2126,6 +2189,9 @@ def _year_like(n: _Num) -> bool:
     return n.plain_int and len(n.digits) == 4 and 1800 <= n.value <= 2100
 
 
+_RAISE_VERBS = {"pushed", "pushing", "push", "pushes", "raised", "raising", "raise", "raises", "moved", "moving",
+                "lifted", "lifting", "ramped", "ramping", "stepped", "stepping", "scaled", "bumped", "driven", "drove",
+                "sent", "sending", "went", "rose", "climbed", "jumped", "shot", "hiked", "increased", "revised"}
 _CLAUSE_START = re.compile(r".*[.;:!?\n]\s", re.S)
 _WORD_RE = re.compile(r"[A-Za-z]+")
 
