@@ -1126,3 +1126,23 @@ def test_more_qualifiers_and_rates() -> None:
     assert one("shares fell 65 Canadian cents").unit == "CAD_cent"
     assert one("about 12 hour's worth of video").unit == "hour"
     assert one("in extending lives in a trial of 1,692 patients").category == "count"
+
+
+def test_web_page_noise_is_not_figures() -> None:
+    assert extract_figures("It was the first web browser.[43][44][45] Later it grew.") == []
+    assert extract_figures("5/50 Warren Buffett says hello.") == []
+    assert extract_figures("a 4K display and an 8K TV") == []
+    assert one("about 1/3 of the replies").category == "fraction"
+
+
+def test_spaced_vulgar_fraction_sums_and_another() -> None:
+    assert (one("It took 6 ½ minutes.").value, one("It took 6 ½ minutes.").unit) == (6.5, "minute")
+    assert one("It can add up to 6 petabytes.").qualifier == "="
+    assert one("It needs at least another six months.").qualifier == ">="
+
+
+def test_one_unit_with_a_bound() -> None:
+    f = one("It lasted more than a month.")
+    assert (f.value, f.unit, f.qualifier, f.surface) == (1, "month", ">", "more than a month")
+    assert (one("over a fortnight").value, one("over a fortnight").unit) == (2, "week")
+    assert extract_figures("It happened a year ago.") == []

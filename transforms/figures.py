@@ -906,6 +906,8 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
                 or (num.value != 1 and int(fm.group(1)) not in _DENOMINATOR_DIGITS)
                 or num.value >= int(fm.group(1))
                 or _ODDS_AFTER.match(text, fm.end())  # "1/3 favourite": betting odds
+                # "5/50 Warren Buffett says": a slide or item counter opening a line
+                or (_is_sentence_start(text, num.start) and re.match(r" [A-Z]", text[fm.end() : fm.end() + 2]))
             ):
                 return None  # "1/2/3", "2000/01", "2003/4" (a fiscal year), "9/11", "24/7": dates and names
             num.value = num.value / int(fm.group(1))
@@ -916,6 +918,10 @@ def _parse_number(text: str, m: re.Match[str]) -> _Num | None:
         if mm and num.plain_int and int(mm.group(2)) > int(mm.group(1)):
             num.value += int(mm.group(1)) / int(mm.group(2))
             num.end = mm.end()
+            num.plain_int = False
+        elif num.plain_int and text[num.end : num.end + 1] == " " and text[num.end + 1 : num.end + 2] in VULGAR:
+            num.value += VULGAR[text[num.end + 1]]  # "6 ½ minutes"
+            num.end += 2
             num.plain_int = False
         am = _AND_A_FRACTION.match(text, num.end)
         if am and num.plain_int:
@@ -1091,10 +1097,14 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
 
 
 def _qualifier_before(text: str, pos: int) -> tuple[str, int] | None:
-    prev = _prev_words(text, pos, _QUAL_MAX_WORDS + 3)
+    prev = _prev_words(text, pos, _QUAL_MAX_WORDS + 4)
+    if prev and prev[0][0].lower() in ("another", "additional", "extra"):
+        prev = prev[1:]  # "at least another six months"
     for k in range(min(len(prev), _QUAL_MAX_WORDS), 0, -1):
         key = " ".join(w.lower().rstrip(".") for w, _ in reversed(prev[:k]))
         if key in QUALIFIERS_BEFORE:
+            if key == "up to" and prev[k:k + 1] and prev[k][0].lower() in _SUM_VERBS:
+                return None  # "adds up to 6 petabytes", "totals up to": a sum, not a ceiling
             if key == "up to" and any(w.lower() in _RAISE_VERBS for w, _ in prev[k + 1 : k + 3]):
                 return None  # "pushed rates up to 2.25%", "raised its stake up to 30%": raised to, not at most
             if key == "over" and len(prev) > 1 and prev[1][0].lower() in _OVER_TOPIC_WORDS:
@@ -1287,6 +1297,8 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
         return e  # "in '94": a year
     if before == ":" or (before == "." and s > 1 and text[s - 2].isdigit()):
         return e
+    if before == "[" and after == "]":
+        return e + 1  # a footnote marker: "browser.[43][44]"
     if _TIME_AFTER.match(text, e):
         return e
     if num.plain_int and len(num.digits) == 4 and (tr := _TIME_RANGE.match(text, e)) and _HHMM.fullmatch(num.digits):
@@ -1333,6 +1345,8 @@ _FRACTION_HEDGES = {"roughly", "nearly", "almost", "about", "around", "some", "o
                     "less", "under", "well", "approximately", "close", "to", "up"}
 _HALF_OF_PERIOD = {"first", "second", "latter", "former", "back", "front", "opening", "closing", "other", "bottom",
                    "top", "upper", "lower", "northern", "southern", "eastern", "western"}
+_RESOLUTION = re.compile(r"(?:4|5|6|8|10|12|16)K\s+(?:display|displays|screen|screens|TV|TVs|television|video|"
+                         r"resolution|monitor|monitors|streaming|content|camera|cameras|footage|UHD|HDR|panel)\b")
 _AT_LEAST_AFTER = re.compile(r"\s+(at least|at most)(?=\s*(?:[.,;:!?)]|$))", re.I)
 _AGE_GROUP_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(over|under)-$")  # "the over-65s", "under-5s"
 _ODDS_AFTER = re.compile(r"\s+(?:joint[- ])?(?:favourites?|favorites?|shot|outsiders?|on\b|against\b|odds)", re.I)
@@ -1543,6 +1557,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
                         unit = unit2 if unit2 else unit_first
                         if cur2 and not currency_code:
                             currency_code = cur2[0]
+    if _RESOLUTION.match(text, num.start) and not currency_code:
+        return None, end  # "a 4K display", "8K TV": a resolution name
     if (
         not num.scaled
         and unit is None
@@ -1888,7 +1904,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         code, kind, category = "year", "age", "age"  # "Gere, 55, greeted": a person's age
     elif kind == "age":
         category = "age"
-    if kind is None and ((num.spelled or num.digits in VULGAR) and abs(num.value) < 1 or ratio):
+    digit_fraction = "/" in text[num.start : num.end]
+    if kind is None and ((num.spelled or num.digits in VULGAR or digit_fraction) and abs(num.value) < 1 or ratio):
         category = "fraction"
 
     sent_starts = _sentence_starts_cached(text)
@@ -2189,6 +2206,7 @@ def _year_like(n: _Num) -> bool:
     return n.plain_int and len(n.digits) == 4 and 1800 <= n.value <= 2100
 
 
+_SUM_VERBS = {"add", "adds", "added", "adding", "sum", "sums", "summed", "total", "totals", "totalled", "totaled"}
 _RAISE_VERBS = {"pushed", "pushing", "push", "pushes", "raised", "raising", "raise", "raises", "moved", "moving",
                 "lifted", "lifting", "ramped", "ramping", "stepped", "stepping", "scaled", "bumped", "driven", "drove",
                 "sent", "sending", "went", "rose", "climbed", "jumped", "shot", "hiked", "increased", "revised"}
@@ -2356,6 +2374,7 @@ def extract_figures(text: str) -> list[Figure]:
             figures.append(fig)
         pos = max(nxt, m.end())
     _SENT_CACHE.pop(0, None)
+    _one_unit_figures(text, figures)
     _share_units(text, figures)
     _share_bounds(text, figures)
     _poll_points(figures)
@@ -2394,6 +2413,46 @@ def _poll_points(figures: list[Figure]) -> None:
             and not _NOT_POLL_WORDS.search(f.sentence)
         ):
             f.unit, f.category = "percentage point", "percent"
+
+
+_A_UNIT = re.compile(
+    r"\b(more than|over|nearly|almost|about|around|under|less than|at least|just over|just under|up to|roughly|"
+    r"well over|within|at most|no more than|approximately)\s+(?:a|an|one)\s+"
+    r"(second|minute|hour|day|week|fortnight|month|year|decade|century|mile|kilometre|kilometer|metre|meter|"
+    r"foot|inch|tonne|ton|litre|liter|gallon|kilo|kilogram|pound|dollar|euro|percent|per cent|percentage point)\b",
+    re.I,
+)
+_A_UNIT_CODE = {"fortnight": ("week", 2.0), "per cent": ("percent", 1.0)}
+
+
+def _one_unit_figures(text: str, figures: list[Figure]) -> None:
+    """ "more than a month", "nearly a decade", "over a year ago": one unit with a bound is a figure."""
+    for m in _A_UNIT.finditer(text):
+        if any(f.start < m.end() and m.start() < f.end for f in figures):
+            continue
+        word = m.group(2).lower()
+        code, value = _A_UNIT_CODE.get(word, (None, 1.0))
+        um = match_unit(text, m.start(2))
+        if code is None and (um is None or um.end != m.end()):
+            continue
+        code = code or (um.code if um else None)
+        kind = um.kind if um else "duration"
+        qual = QUALIFIERS_BEFORE.get(m.group(1).lower(), "=")
+        sent_starts = _sentence_starts_cached(text)
+        si = bisect.bisect_right(sent_starts, m.start()) - 1
+        sent_end = sent_starts[si + 1] if si + 1 < len(sent_starts) else len(text)
+        fig = Figure(
+            value=value,
+            unit=code,
+            object=None,
+            category=KIND_CATEGORY.get(kind, "quantity"),
+            qualifier=qual,
+            surface=text[m.start() : m.end()],
+            start=m.start(),
+            end=m.end(),
+            sentence=text[sent_starts[si] : sent_end].strip(),
+        )
+        bisect.insort(figures, fig, key=lambda f: f.start)
 
 
 _CONVERSION_GAP = re.compile(r"\s*[(\[]\s*")
