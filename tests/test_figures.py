@@ -1146,3 +1146,12 @@ def test_one_unit_with_a_bound() -> None:
     assert (f.value, f.unit, f.qualifier, f.surface) == (1, "month", ">", "more than a month")
     assert (one("over a fortnight").value, one("over a fortnight").unit) == (2, "week")
     assert extract_figures("It happened a year ago.") == []
+
+
+def test_plus_with_unit_beheadings_parts_of_an_event_and_nights() -> None:
+    f = one("He has 40+ years of experience.")
+    assert (f.value, f.unit, f.qualifier) == (40, "year", ">=")
+    assert one("Militants beheaded 21 Christians.").category == "killed"
+    figs = extract_figures("The blast killed at least 19 people, including 17 foreigners.")
+    assert [f.category for f in figs] == ["killed", "killed"]
+    assert one("a $35-a-night motel").unit == "USD/night"

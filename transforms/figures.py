@@ -257,7 +257,8 @@ DOWN_WORDS = {
 CATEGORY_WORDS: dict[str, str] = {}
 for _cat, _words in {
     "killed": "killed killing kill kills dead died die dies dying death deaths fatalities fatality fatally "
-    "bodies corpses massacred slain murdered executed perished drowned lives toll",
+    "bodies corpses massacred slain murdered executed perished drowned lives toll beheaded slaughtered "
+    "assassinated",
     "wounded": "wounded wounding injured injuring injuries injury hurt hospitalised hospitalized maimed",
     "arrested": "arrested arrest arrests arresting detained detaining detention detainees jailed imprisoned "
     "custody apprehended",
@@ -1819,6 +1820,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     if end < len(text) and text[end] == "+" and (end + 1 >= len(text) or not text[end + 1].isdigit()):
         qualifier = ">="
         end += 1
+        if unit is None and not currency_code and (plus_unit := _measure(text, end, None)) is not None:
+            unit = plus_unit  # "40+ years"
     unit_end = unit.end if unit else end
     if unit:
         end = max(end, unit.end)
@@ -2377,6 +2380,7 @@ def extract_figures(text: str) -> list[Figure]:
     _one_unit_figures(text, figures)
     _share_units(text, figures)
     _share_bounds(text, figures)
+    _share_events(text, figures)
     _poll_points(figures)
     _degree_scale(figures)
     return figures
@@ -2453,6 +2457,22 @@ def _one_unit_figures(text: str, figures: list[Figure]) -> None:
             sentence=text[sent_starts[si] : sent_end].strip(),
         )
         bisect.insort(figures, fig, key=lambda f: f.start)
+
+
+_EVENT_CATEGORIES = {"killed", "wounded", "arrested", "kidnapped", "displaced", "evacuated", "protesters"}
+_PART_OF_BEFORE = re.compile(r"(?:including|among them|among whom|of them|of whom)\s+$", re.I)
+
+
+def _share_events(text: str, figures: list[Figure]) -> None:
+    """ "killing at least 19 people, including 17 foreigners": a part of an event count is the same event."""
+    for f, g in zip(figures, figures[1:], strict=False):
+        if (
+            f.category in _EVENT_CATEGORIES
+            and g.category == "count"
+            and g.sentence == f.sentence
+            and _PART_OF_BEFORE.search(text, max(0, g.start - 16), g.start)
+        ):
+            g.category = f.category
 
 
 _CONVERSION_GAP = re.compile(r"\s*[(\[]\s*")
