@@ -1155,3 +1155,14 @@ def test_plus_with_unit_beheadings_parts_of_an_event_and_nights() -> None:
     figs = extract_figures("The blast killed at least 19 people, including 17 foreigners.")
     assert [f.category for f in figs] == ["killed", "killed"]
     assert one("a $35-a-night motel").unit == "USD/night"
+
+
+def test_set_f_patterns() -> None:
+    assert one("He signed an eight-and-a-half-year contract.").value == 8.5
+    assert one("The jobless rate edged up to 4.1%.").qualifier == "="
+    assert one("It will raise the pension age to 67 by 2031.").category == "age"
+    assert extract_figures("Shares of 3M rose in early trading.") == []
+    assert one("It has 3M users.").value == 3e6
+    assert one("WTI settled at $71.02/bbl.").unit == "USD/barrel"
+    assert one("One-in-four homes has no heating.").value == 0.25
+    assert one("net income of 84 cents a share").unit == "USD_cent"  # per-share prices stay money

@@ -762,7 +762,7 @@ _SPELLED_POINT = re.compile(r" point((?: (?i:" + "|".join(sorted(_DIGIT_WORDS, k
 # "the 60m hurdles", "400m runners", "5,000m titles": race distances in metres, not millions.
 _DISTANCE_EVENTS = {"hurdles", "heats", "finals", "races", "relays", "sprints", "runners", "swimmers", "titles"}
 _RACE_DISTANCES = {50.0, 60.0, 100.0, 110.0, 200.0, 400.0, 800.0, 1500.0, 3000.0, 5000.0, 10000.0}
-_AND_A_FRACTION = re.compile(r"[- ]and[- ]an?[- ](half|quarter|third)(?![\w-])", re.I)
+_AND_A_FRACTION = re.compile(r"[- ]and[- ]an?[- ](half|quarter|third)(?!\w|-(?![a-z]))", re.I)  # "eight-and-a-half-year"
 _FEET_INCHES = re.compile(
     r"\s?(\d{1,2})\s?(?:inches|inch|in(?!\s+(?:the|a|an|this|that|which|his|her|their|its)\b)|\"|”)(?![A-Za-z])"
 )
@@ -1091,6 +1091,14 @@ def _apply_scale(text: str, num: _Num, currency: bool) -> None:
                 return
         if abbr in ("B", "T") and not currency:
             return
+        if (
+            abbr == "M"
+            and not currency
+            and num.plain_int
+            and re.match(r"(?:'s|’s|\s+[a-z]+)", text[sm.end() : sm.end() + 20])
+            and not _counted_word_follows(text, sm.end())
+        ):
+            return  # "Shares of 3M rose", "3M's chief": a name; "3M users" counts, "give you 10M." is money talk
         num.value *= SCALE_ABBR.get(abbr, SCALE_ABBR.get(abbr.lower(), 1.0))
     num.end = sm.end()
     num.scaled = True
@@ -1104,8 +1112,8 @@ def _qualifier_before(text: str, pos: int) -> tuple[str, int] | None:
     for k in range(min(len(prev), _QUAL_MAX_WORDS), 0, -1):
         key = " ".join(w.lower().rstrip(".") for w, _ in reversed(prev[:k]))
         if key in QUALIFIERS_BEFORE:
-            if key == "up to" and prev[k:k + 1] and prev[k][0].lower() in _SUM_VERBS:
-                return None  # "adds up to 6 petabytes", "totals up to": a sum, not a ceiling
+            if key == "up to" and prev[k : k + 1] and prev[k][0].lower() in _SUM_VERBS | _RISE_INTRANSITIVE:
+                return None  # "adds up to 6 petabytes": a sum; "edged up to 4.1%": rose to; not a ceiling
             if key == "up to" and any(w.lower() in _RAISE_VERBS for w, _ in prev[k + 1 : k + 3]):
                 return None  # "pushed rates up to 2.25%", "raised its stake up to 30%": raised to, not at most
             if key == "over" and len(prev) > 1 and prev[1][0].lower() in _OVER_TOPIC_WORDS:
@@ -1356,7 +1364,7 @@ _MULTI_BEFORE = re.compile(r"(?i)(?<![A-Za-z])multi-?$")
 _AGE_APPOSITION = re.compile(r"(?<![A-Za-z])([A-Za-z][a-z]+), $")
 _INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z]")
 _AND_BELOW = re.compile(r"\s+and\s+(?:less|smaller|fewer|lower)(?:\s+or\s+equal)?\s+than\s+", re.I)
-_RATIO = re.compile(r"\s+(in|out of)\s+(?:every\s+)?(?=\d|[a-z])")  # "six out of every 10 planes"
+_RATIO = re.compile(r"(?:\s+|-)(in|out of)(?:\s+|-)(?:every\s+)?(?=\d|[a-z])")  # "six out of every 10 planes"
 _RATIO_BASES = {2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 20.0, 25.0, 50.0, 100.0, 1000.0, 1e4, 1e5, 1e6}
 _WORD_SCALE_AFTER = re.compile(r"\s(thousand|million|billion|trillion)\b", re.I)
 _CENTS_AFTER = re.compile(r"(?:\s+and)?\s+(?=\d|[a-z])")
@@ -1883,7 +1891,8 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         # "aged between 40 and 69", "aged just eight"
         or (prev1.lower() in ("between", "just", "only") and len(prev) > 1 and prev[1][0].lower() == "aged")
         or _bare_age(text, span_start, surf_start, end, num)
-        or (prev1.lower() == "of" and len(prev) > 1 and prev[1][0].lower() in ("age", "ages"))  # "at the age of 24"
+        # "at the age of 24", "raise the pension age to 67"
+        or (prev1.lower() in ("of", "to", "from") and len(prev) > 1 and prev[1][0].lower() in ("age", "ages"))
     ):
         code, kind, category = code or "year", "age", "age"
     elif (
@@ -2133,7 +2142,8 @@ def _measure(text: str, pos: int, currency_code: str | None) -> UnitMatch | None
         return unit
     den = match_unit(text, rm.end())
     if den is None and rm.group(0).strip() == "per" and (pm := _PER_PERSON.match(text, rm.end())):
-        # "0.22 litres per capita", "$5,000 per head": a rate per person
+        # "0.22 litres per capita", "$5,000 per head": a rate per person. A price "a share" stays money, as
+        # annotators mostly write it (Recognizers-Text; most of our news sets).
         return UnitMatch(f"{base}/{pm.group(1).lower()}", kind or "rate", pm.end())
     if den is None or den.kind not in _RATE_KINDS or den.code == base:
         return unit
@@ -2209,6 +2219,8 @@ def _year_like(n: _Num) -> bool:
     return n.plain_int and len(n.digits) == 4 and 1800 <= n.value <= 2100
 
 
+_RISE_INTRANSITIVE = {"edged", "crept", "ticked", "inched", "moved", "climbed", "rose", "jumped", "shot", "surged",
+                      "went", "rallied", "bounced", "crawled", "edges", "creeps", "ticks", "inches", "climbs"}
 _SUM_VERBS = {"add", "adds", "added", "adding", "sum", "sums", "summed", "total", "totals", "totalled", "totaled"}
 _RAISE_VERBS = {"pushed", "pushing", "push", "pushes", "raised", "raising", "raise", "raises", "moved", "moving",
                 "lifted", "lifting", "ramped", "ramping", "stepped", "stepping", "scaled", "bumped", "driven", "drove",
