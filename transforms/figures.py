@@ -762,7 +762,8 @@ _SPELLED_POINT = re.compile(r" point((?: (?i:" + "|".join(sorted(_DIGIT_WORDS, k
 # "the 60m hurdles", "400m runners", "5,000m titles": race distances in metres, not millions.
 _DISTANCE_EVENTS = {"hurdles", "heats", "finals", "races", "relays", "sprints", "runners", "swimmers", "titles"}
 _RACE_DISTANCES = {50.0, 60.0, 100.0, 110.0, 200.0, 400.0, 800.0, 1500.0, 3000.0, 5000.0, 10000.0}
-_AND_A_FRACTION = re.compile(r"[- ]and[- ]an?[- ](half|quarter|third)(?!\w|-(?![a-z]))", re.I)  # "eight-and-a-half-year"
+# "two and a half", "eight-and-a-half-year" (a unit may follow the hyphen)
+_AND_A_FRACTION = re.compile(r"[- ]and[- ]an?[- ](half|quarter|third)(?!\w|-(?![a-z]))", re.I)
 _FEET_INCHES = re.compile(
     r"\s?(\d{1,2})\s?(?:inches|inch|in(?!\s+(?:the|a|an|this|that|which|his|her|their|its)\b)|\"|”)(?![A-Za-z])"
 )
