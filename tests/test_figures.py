@@ -1166,3 +1166,9 @@ def test_set_f_patterns() -> None:
     assert one("WTI settled at $71.02/bbl.").unit == "USD/barrel"
     assert one("One-in-four homes has no heating.").value == 0.25
     assert one("net income of 84 cents a share").unit == "USD_cent"  # per-share prices stay money
+
+
+def test_objects_stop_at_common_verbs() -> None:
+    assert one("The 62-year-old sang Hey Jude.").object is None
+    assert one("Only one in four adults gets enough exercise.").object == "adults"
+    assert one("over 1,380 civilians dead").object == "civilians"

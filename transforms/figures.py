@@ -1214,7 +1214,13 @@ _OBJECT_END_TEXT = (
     "near beneath beside besides beyond despite throughout along amid amongst versus vs whether what how why "
     "struck came went took made gave got saw began ran held brought became paid met sent spent stood built won "
     "kept led sought caught fought bought sold sat chose drove wrote flew broke spoke shot told "
-    "thought found knew felt meant heard remain remains remained"
+    "thought found knew felt meant heard remain remains remained "
+    # common verbs and contractions that follow a subject: "the 62-year-old sang", "half of those weren't"
+    "sang sings play plays played gets finishes finished translates says said tells asks asked wants wanted "
+    "needs needed faces faced joins joined leaves left returns returned admits admitted insists insisted "
+    "believes believed hopes hoped added adds claims claimed denies denied is was are were has have had "
+    "isn't wasn't aren't weren't hasn't haven't hadn't won't can't couldn't don't doesn't didn't will would "
+    "could should may might must can"
 )
 _OBJECT_END_WORDS = set(_OBJECT_END_TEXT.split())
 # Plurals that often modify a following noun: "30,000 sports utility vehicles", "two arms dealers".
