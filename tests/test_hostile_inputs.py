@@ -75,8 +75,9 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path, pr
 def test_run_ends_cleanly_without_traceback(hostile_run: dict[str, Any]) -> None:
     r = hostile_run
     print(f"hostile run: rc={r['rc']} {r['seconds']:.1f}s peak RSS {r['peak'] / 2**20:.0f} MiB\n{r['out']}")
-    assert "Traceback" not in r["out"] and "Traceback" not in r["err"]
-    assert r["rc"] == 0, r["err"][-2000:]
+    # The exit status first, with the end of stderr, so that a failure shows its reason.
+    assert r["rc"] == 0, r["err"][-3000:]
+    assert "Traceback" not in r["out"] and "Traceback" not in r["err"], r["err"][-3000:]
     assert r["peak"] < PEAK_RSS_LIMIT, f"peak RSS {r['peak'] / 2**20:.0f} MiB"
 
 
