@@ -2395,8 +2395,8 @@ def extract_figures(text: str) -> list[Figure]:
                 fig.surface = text[fig.start : fig.end]
             figures.append(fig)
         pos = max(nxt, m.end())
-    _SENT_CACHE.pop(0, None)
     _one_unit_figures(text, figures)
+    _SENT_CACHE.pop(0, None)  # do not keep the text alive after its figures are built
     _share_units(text, figures)
     _share_bounds(text, figures)
     _share_events(text, figures)
