@@ -1113,7 +1113,7 @@ def _qualifier_before(text: str, pos: int) -> tuple[str, int] | None:
     for k in range(min(len(prev), _QUAL_MAX_WORDS), 0, -1):
         key = " ".join(w.lower().rstrip(".") for w, _ in reversed(prev[:k]))
         if key in QUALIFIERS_BEFORE:
-            if key == "up to" and prev[k : k + 1] and prev[k][0].lower() in _SUM_VERBS | _RISE_INTRANSITIVE:
+            if key == "up to" and prev[k : k + 1] and prev[k][0].lower() in _NOT_A_CEILING_BEFORE:
                 return None  # "adds up to 6 petabytes": a sum; "edged up to 4.1%": rose to; not a ceiling
             if key == "up to" and any(w.lower() in _RAISE_VERBS for w, _ in prev[k + 1 : k + 3]):
                 return None  # "pushed rates up to 2.25%", "raised its stake up to 30%": raised to, not at most
@@ -1267,7 +1267,7 @@ def _category_near(text: str, start: int, end: int, sent_start: int, sent_end: i
         if st < sent_start:
             break
         cat = CATEGORY_WORDS.get(w.lower())
-        if cat and w.lower() == "lives" and (pw := _prev_words(text, st, 1)) and pw[0][0].lower() not in _LIVES_BEFORE:
+        if cat and w.lower() == "lives" and _lives_is_a_verb(text, st):
             continue  # "extending lives in a trial of 1,692 patients": not deaths
         if cat:
             best = (dist + 1.5, cat)
@@ -1276,7 +1276,7 @@ def _category_near(text: str, start: int, end: int, sent_start: int, sent_end: i
         cat = CATEGORY_WORDS.get(w.lower())
         if cat and w.lower() == "bodies" and (pw := _prev_words(text, st, 1)) and _not_dead_bodies(pw[0][0]):
             continue  # "100,000 public bodies", "20 national Olympic bodies" are organisations
-        if cat and w.lower() == "lives" and (pw := _prev_words(text, st, 1)) and pw[0][0].lower() not in _LIVES_BEFORE:
+        if cat and w.lower() == "lives" and _lives_is_a_verb(text, st):
             continue  # "population lives below": a verb; "lost their lives", "300 lives" are deaths
         if cat:
             if best is None or dist + 1 < best[0]:
@@ -1305,7 +1305,7 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
             and s > 1
             and text[s - 2].isalnum()
             and not text[s - 2].isdigit()
-            and not (after == "s" and _AGE_GROUP_BEFORE.search(text, max(0, s - 7), s))  # "the over-65s"
+            and not (after == "s" and _age_group_before(text, s))  # "the over-65s"
         )
     ):
         return _CODE_TAIL.match(text, e).end()  # type: ignore[union-attr]
@@ -1321,7 +1321,7 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
         return tr.end()  # "from 1130 to 1215 GMT": 24-hour clock times
     if after == ")" and "(" not in text[max(0, s - 40) : s] and not text[text.rfind("\n", 0, s) + 1 : s].strip():
         return e  # list marker "1)" at the start of a line
-    if (after.isalpha() or after == "'") and not (after == "s" and _AGE_GROUP_BEFORE.search(text, max(0, s - 7), s)):
+    if (after.isalpha() or after == "'") and not (after == "s" and _age_group_before(text, s)):
         om = _ORDINAL_AFTER.match(text, e)
         if om:
             return om.end()
@@ -1330,7 +1330,7 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
     ):
         return e + 6  # dates like 12/03/2004, 12.03.2004
     if after == "." and text[e + 1 : e + 2].isdigit():
-        return re.compile(r"[\d.]*").match(text, e).end()  # type: ignore[union-attr]  # "12.03.2004", "1.2.3"
+        return _DOTTED_DIGITS.match(text, e).end()  # type: ignore[union-attr]  # "12.03.2004", "1.2.3"
     if num.plain_int:
         pm = _PHONE.match(text, s - 1 if before == "+" else s)
         if pm and (
@@ -1346,6 +1346,7 @@ def _not_a_figure(text: str, num: _Num) -> int | None:
 
 # Denominators of digit fractions other than 1/n ("3/4", "5/16"); "9/11" and "24/7" are not fractions.
 _DENOMINATOR_DIGITS = {2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 25, 32, 50, 64, 100, 1000}
+_DOTTED_DIGITS = re.compile(r"[\d.]*")
 _CODE_TAIL = re.compile(r"(?:[-/][A-Za-z0-9]+)*")
 _DATE_LIST = re.compile(
     r"(?:,\s*|\s*[-–]\s*|\s+(?:or|and|to)\s+)\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(sorted(MONTHS)) + r")\b"
@@ -1365,6 +1366,13 @@ _RESOLUTION = re.compile(r"(?:4|5|6|8|10|12|16)K\s+(?:display|displays|screen|sc
                          r"resolution|monitor|monitors|streaming|content|camera|cameras|footage|UHD|HDR|panel)\b")
 _AT_LEAST_AFTER = re.compile(r"\s+(at least|at most)(?=\s*(?:[.,;:!?)]|$))", re.I)
 _AGE_GROUP_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(over|under)-$")  # "the over-65s", "under-5s"
+
+
+def _age_group_before(text: str, pos: int) -> re.Match[str] | None:
+    """ "over-" or "under-" right before pos, as in the age groups "the over-65s", "under-5s"."""
+    return _AGE_GROUP_BEFORE.search(text, max(0, pos - 7), pos)
+
+
 _ODDS_AFTER = re.compile(r"\s+(?:joint[- ])?(?:favourites?|favorites?|shot|outsiders?|on\b|against\b|odds)", re.I)
 _OLD_AFTER = re.compile(r"[ -]olds?\b")
 _MULTI_BEFORE = re.compile(r"(?i)(?<![A-Za-z])multi-?$")
@@ -1580,7 +1588,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and unit is None
         and end < len(text)
         and (text[end].isalpha() or text[end] == "-" and end + 1 < len(text) and text[end + 1].isupper())
-        and not (text[end] == "s" and _AGE_GROUP_BEFORE.search(text, max(0, span_start - 7), span_start))
+        and not (text[end] == "s" and _age_group_before(text, span_start))
     ):
         return None, end  # "5G", "3D", "4x4": a name, not a figure
     two_sided = False
@@ -1817,7 +1825,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         and not currency_code
         and text[end : end + 1] == "s"
         and not text[end + 1 : end + 2].isalpha()
-        and (og := _AGE_GROUP_BEFORE.search(text, max(0, span_start - 7), span_start))
+        and (og := _age_group_before(text, span_start))
     ):
         qual = (">" if og.group(1).lower() == "over" else "<", og.start(1))
         age_group_end = end + 1
@@ -1860,15 +1868,11 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     kind = "currency" if currency_code else (unit.kind if unit else None)
     if unit and not currency_code:
         code = unit.code
-        if (
-            unit.code == "GBP"
-            and text[unit_end : unit_end + 3] in (" of", " ba")
-            or (
-                unit.code == "GBP"
-                and any(w.lower().startswith(_WEIGHT_VERBS) for w, _ in _prev_words(text, surf_start, 3))
-            )
+        if unit.code == "GBP" and (
+            text[unit_end : unit_end + 3] in (" of", " ba")
+            or any(w.lower().startswith(_WEIGHT_VERBS) for w, _ in _prev_words(text, surf_start, 3))
             # "overloaded by 700 pounds (320kg)": the conversion says weight
-            or (unit.code == "GBP" and _KG_AFTER.match(text, unit_end) is not None)
+            or _KG_AFTER.match(text, unit_end) is not None
         ):
             code, kind = "lb", "mass"
     category = KIND_CATEGORY.get(kind or "", "quantity") if kind else "count"
@@ -1897,7 +1901,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
         )
         # "aged between 40 and 69", "aged just eight"
         or (prev1.lower() in ("between", "just", "only") and len(prev) > 1 and prev[1][0].lower() == "aged")
-        or _bare_age(text, span_start, surf_start, end, num)
+        or _bare_age(text, surf_start, end, num)
         # "at the age of 24", "raise the pension age to 67"
         or (prev1.lower() in ("of", "to", "from") and len(prev) > 1 and prev[1][0].lower() in ("age", "ages"))
     ):
@@ -1927,10 +1931,7 @@ def _build(text: str, m: re.Match[str]) -> tuple[Figure | None, int]:
     if kind is None and ((num.spelled or num.digits in VULGAR or digit_fraction) and abs(num.value) < 1 or ratio):
         category = "fraction"
 
-    sent_starts = _sentence_starts_cached(text)
-    si = bisect.bisect_right(sent_starts, num.start) - 1
-    sent_start = sent_starts[si]
-    sent_end = sent_starts[si + 1] if si + 1 < len(sent_starts) else len(text)
+    sent_start, sent_end = _sentence_bounds(text, num.start)
 
     obj = _object_after(text, end, kind not in (None, "age"), kind == "currency")
     obj_text = obj[0] if obj else None
@@ -2193,7 +2194,7 @@ _AGE_VERBS = {"is", "was", "are", "were", "turned", "turns", "be", "being", "'s"
 _AGE_END = re.compile(r"\s*(?:[.,;:!?)\n]|$|when\b|at the\b|and\b|but\b|years?\b)")
 
 
-def _bare_age(text: str, num_start: int, surf_start: int, end: int, num: _Num) -> bool:
+def _bare_age(text: str, surf_start: int, end: int, num: _Num) -> bool:
     """ "He was 84.", "who is 36 at the end of", "they are over 18", "at the age of just 28": a person's age."""
     if not (num.plain_int and 1 <= num.value <= 110) or not _AGE_END.match(text, end):
         return False
@@ -2229,6 +2230,7 @@ def _year_like(n: _Num) -> bool:
 _RISE_INTRANSITIVE = {"edged", "crept", "ticked", "inched", "moved", "climbed", "rose", "jumped", "shot", "surged",
                       "went", "rallied", "bounced", "crawled", "edges", "creeps", "ticks", "inches", "climbs"}
 _SUM_VERBS = {"add", "adds", "added", "adding", "sum", "sums", "summed", "total", "totals", "totalled", "totaled"}
+_NOT_A_CEILING_BEFORE = _SUM_VERBS | _RISE_INTRANSITIVE
 _RAISE_VERBS = {"pushed", "pushing", "push", "pushes", "raised", "raising", "raise", "raises", "moved", "moving",
                 "lifted", "lifting", "ramped", "ramping", "stepped", "stepping", "scaled", "bumped", "driven", "drove",
                 "sent", "sending", "went", "rose", "climbed", "jumped", "shot", "hiked", "increased", "revised"}
@@ -2273,7 +2275,6 @@ def _Num_scale_base(text: str, n: _Num) -> float:
     return v or 1.0
 
 
-# Nouns and verbs after which "over" means "about" or "against", not "more than": "the furore over one sentence".
 # Counted periods that "over" can span like a duration: "$1.1 billion over five sessions".
 _PERIODS = {"sessions", "games", "matches", "laps", "seasons", "quarters", "rounds", "races", "innings", "stages",
             "episodes", "films", "terms", "years", "months", "weeks", "days", "tests", "legs", "trading"}
@@ -2281,6 +2282,7 @@ _PERIODS = {"sessions", "games", "matches", "laps", "seasons", "quarters", "roun
 _OVER_BOUND_BEFORE = {"for", "of", "than", "in", "lasting", "lasted", "last", "lasts", "took", "take", "takes",
                       "taken", "spent", "spend", "served", "serving", "serve", "after", "aged", "just", "well",
                       "already", "now", "is", "was", "are", "were", "be", "been", "being", "at", "by", "to"}
+# Nouns and verbs after which "over" means "about" or "against", not "more than": "the furore over one sentence".
 _OVER_TOPIC_WORDS = {
     "row",
     "rows",
@@ -2344,7 +2346,17 @@ _DEAD_BODY_WORDS = {"dead", "more", "charred", "decomposed", "mutilated", "unide
 def _not_dead_bodies(prev_word: str) -> bool:
     w = prev_word.lower()
     return prev_word[0].isalpha() and w not in _DEAD_BODY_WORDS and w not in NUMBER_WORDS
+
+
 _LIVES_BEFORE = {"their", "his", "her", "its", "whose", "the", "many", "more", "innocent", "civilian", "human"}
+
+
+def _lives_is_a_verb(text: str, pos: int) -> bool:
+    """Whether "lives" at pos is not a count of deaths: only "their lives", "civilian lives" and the like are."""
+    pw = _prev_words(text, pos, 1)
+    return bool(pw) and pw[0][0].lower() not in _LIVES_BEFORE
+
+
 _BARE_SCALES = {"hundred", "thousand", "million", "billion", "trillion", "dozen"}
 _OR_NEXT = re.compile(r"\s+or\s+")
 _MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
@@ -2355,12 +2367,12 @@ _TIME_RANGE = re.compile(
 _TEST_RESULT_WORDS = {"tested", "test", "tests", "testing", "proved", "back", "returned"}
 _CAMEL = re.compile(r"[a-z][A-Z]")
 _ODD = re.compile(r"[ -]odd\b")
-# "several hundred", "a few thousand", "many millions": a vague count is no figure (the gold annotates none).
 # Sentence-opening words that may stand right before a bare figure ("Yesterday 12 ...", "Overall 30 ...").
 _START_OK = {"today", "yesterday", "overall", "altogether", "now", "then", "here", "so", "yet", "thus", "meanwhile",
              "instead", "however", "worldwide", "nationwide", "globally", "together", "combined", "last", "next",
              "this", "that", "since", "until", "till", "within", "during", "among", "like", "unlike", "plus", "minus",
              "almost", "nearly", "perhaps", "maybe", "possibly", "probably", "fully", "just", "only", "at", "under"}
+# "several hundred", "a few thousand", "many millions": a vague count is no figure (the gold annotates none).
 _VAGUE_BEFORE = {"several", "few", "many", "couple", "numerous", "countless"}
 
 _SENT_CACHE: dict[int, tuple[str, list[int]]] = {}
@@ -2374,6 +2386,13 @@ def _sentence_starts_cached(text: str) -> list[int]:
     starts = _sentence_starts(text)
     _SENT_CACHE[0] = (text, starts)
     return starts
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end offsets of the sentence holding pos."""
+    sent_starts = _sentence_starts_cached(text)
+    si = bisect.bisect_right(sent_starts, pos) - 1
+    return sent_starts[si], sent_starts[si + 1] if si + 1 < len(sent_starts) else len(text)
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -2461,9 +2480,7 @@ def _one_unit_figures(text: str, figures: list[Figure]) -> None:
         code = code or (um.code if um else None)
         kind = um.kind if um else "duration"
         qual = QUALIFIERS_BEFORE.get(m.group(1).lower(), "=")
-        sent_starts = _sentence_starts_cached(text)
-        si = bisect.bisect_right(sent_starts, m.start()) - 1
-        sent_end = sent_starts[si + 1] if si + 1 < len(sent_starts) else len(text)
+        sent_start, sent_end = _sentence_bounds(text, m.start())
         fig = Figure(
             value=value,
             unit=code,
@@ -2473,7 +2490,7 @@ def _one_unit_figures(text: str, figures: list[Figure]) -> None:
             surface=text[m.start() : m.end()],
             start=m.start(),
             end=m.end(),
-            sentence=text[sent_starts[si] : sent_end].strip(),
+            sentence=text[sent_start:sent_end].strip(),
         )
         bisect.insort(figures, fig, key=lambda f: f.start)
 
