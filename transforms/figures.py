@@ -2184,9 +2184,8 @@ def _one_casualty(text: str, end: int) -> bool:
     pm = _ONE_PERSON.match(text, end)
     if pm is None:
         return False
-    sent_start = text.rfind(".", 0, end) + 1
-    sent_end = text.find(".", pm.end())
-    return _category_near(text, end - 3, pm.end(), sent_start, len(text) if sent_end < 0 else sent_end) is not None
+    sent_start, sent_end = _sentence_bounds(text, end - 3)
+    return _category_near(text, end - 3, pm.end(), sent_start, sent_end) is not None
 
 
 _AGE_SUBJECTS = {"he", "she", "who", "i", "they", "we", "you"}
