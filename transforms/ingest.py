@@ -16,7 +16,7 @@ from transforms.plaintext import parse_plaintext
 from transforms.records import RawArticle, Rejection
 
 SUPPORTED_EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html", ".xml": "feed", ".rss": "feed",
-                        ".atom": "feed", ".jsonl": "jsonl"}
+                        ".atom": "feed", ".jsonl": "jsonl", ".warc": "warc"}
 
 
 @dataclass(slots=True)
@@ -78,6 +78,11 @@ def parse_file(data: bytes, source_path: str, name: str, limits: ParseLimits) ->
     kind, gz = kind_of(name)
     if kind is None:
         return ParseResult(rejections=[Rejection(source_path, "unsupported_type", f"unsupported file type: {name}")])
+    if kind == "warc":  # gunzips itself (capped, member by member, keeping the records before damage)
+        from transforms.warc import parse_warc
+
+        articles, rejections = parse_warc(data, source_path, limits)
+        return ParseResult(articles, rejections)
     if gz:
         try:
             data = gunzip_capped(data, limits.max_decompressed_bytes)
