@@ -26,14 +26,33 @@ def _settings(args: argparse.Namespace) -> Any:
         overrides["inputs"] = [Path(p) for p in args.input]
     if getattr(args, "db", None):
         overrides["db"] = Path(args.db)
+    if getattr(args, "source", None):
+        overrides["sources"] = list(args.source)
+    if getattr(args, "sources", None):
+        overrides["sources_file"] = Path(args.sources)
     return Settings(**overrides)
+
+
+def _check_sources(settings: Any) -> str | None:
+    """A bad --sources file is a one-line error before anything starts."""
+    from flows.sources import SourcesFileError, load_sources
+
+    try:
+        load_sources(settings.sources, settings.sources_file)
+    except SourcesFileError as exc:
+        return str(exc)
+    return None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.ephemeral import EarlyServer
 
-    server = EarlyServer()  # boots while the pipeline imports
     settings = _settings(args)
+    problem = _check_sources(settings)
+    if problem:
+        print(f"newsetl run: {problem}", file=sys.stderr)
+        return 2
+    server = EarlyServer()  # boots while the pipeline imports
     if not settings.dask_address:
         from flows.workers import prewarm_for
 
@@ -43,7 +62,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     flow = newsetl_run.with_options(task_runner=task_runner_for(settings))
     server.hand_over()
     try:
-        result = flow(inputs=[str(p) for p in settings.inputs], db=str(settings.db))
+        result = flow(inputs=[str(p) for p in settings.inputs], db=str(settings.db), sources=settings.sources,
+                      sources_file=str(settings.sources_file) if settings.sources_file else None)
     except Exception as exc:  # one line on stderr, not a traceback
         _quiet_prefect_shutdown()
         print(f"newsetl run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -71,6 +91,15 @@ def _print_summary(r: dict[str, Any]) -> None:
         f"quarantine rows {r['quarantined']}, entity links {r['entities']}, figures {r['figures']} | "
         f"validation {'passed' if r['validation_success'] else 'FAILED'}"
     )
+    if r.get("urls_seen"):
+        print(f"web: {r['urls_seen']} URLs, {r['fetch_requested']} requested ({r['fetch_requests']} HTTP requests), "
+              f"{r['fetch_not_modified']} not modified, {r['fetch_skipped']} skipped, {r['fetch_failed']} failed "
+              f"in {r['fetch_seconds']:.1f}s")
+        for d in r.get("fetch_by_source", []):
+            reasons = ", ".join(f"{k} {v}" for k, v in sorted(d["reasons"].items()))
+            print(f"  {d['source']}: {d['urls']} URLs, loaded {d['loaded']}, not modified {d['not_modified']}, "
+                  f"duplicate {d['duplicate']}, skipped {d['skipped']}, failed {d['failed']}"
+                  + (f" ({reasons})" if reasons else ""))
     if r.get("stage_seconds"):
         print("stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in r["stage_seconds"].items()))
 
@@ -89,7 +118,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from flows.extract import extract_paths
 
-    return extract_paths([Path(p) for p in args.paths], _settings(args), sys.stdout, sys.stderr)
+    return extract_paths(list(args.paths), _settings(args), sys.stdout, sys.stderr)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -99,12 +128,19 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from flows.query import run_query
+    from flows.query import read_sql, run_query, sources_table
 
-    q = ("SELECT run_id, status, validation_success AS valid, files_seen, files_unchanged AS unchanged, "
-         "articles_loaded AS loaded, duplicates, quarantined, finished_at, reason FROM runs "
-         f"ORDER BY started_at DESC LIMIT {int(args.limit)}")
-    return run_query(_settings(args), q, args.format, sys.stdout, sys.stderr)
+    settings = _settings(args)
+    rc = run_query(settings, read_sql("status"), args.format, sys.stdout, sys.stderr, [int(args.limit)])
+    if rc == 0 and args.format == "table":
+        sources_table(settings, sys.stdout)
+    return rc
+
+
+def cmd_fetches(args: argparse.Namespace) -> int:
+    from flows.query import read_sql, run_query
+
+    return run_query(_settings(args), read_sql("fetches"), args.format, sys.stdout, sys.stderr, [int(args.limit)])
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
@@ -122,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run the Prefect flow: ingest, extract, stage, validate, publish")
     r.add_argument("--input", action="append", metavar="PATH", help="file or folder (repeatable; default seeds/)")
     r.add_argument("--db", metavar="FILE", help="DuckDB file (default warehouse/news.duckdb)")
+    _source_args(r)
     r.set_defaults(func=cmd_run)
 
     sv = sub.add_parser("serve", help="serve the flow as a scheduled Prefect deployment (one run at a time)")
@@ -129,10 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--input", action="append", metavar="PATH", help="file or folder (repeatable; default seeds/)")
     sv.add_argument("--db", metavar="FILE", help="DuckDB file (default warehouse/news.duckdb)")
     sv.add_argument("--name", default="newsetl-scheduled", help="deployment name (default newsetl-scheduled)")
+    _source_args(sv)
     sv.set_defaults(func=cmd_serve)
 
-    e = sub.add_parser("extract", help="parse and extract files or folders to JSON Lines on stdout (no database)")
-    e.add_argument("paths", nargs="+", metavar="PATH")
+    e = sub.add_parser("extract", help="parse and extract files, folders or URLs to JSON Lines (no database)")
+    e.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
     e.set_defaults(func=cmd_extract)
 
     s = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
@@ -147,12 +185,24 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--format", choices=["table", "csv", "json"], default="table")
     st.set_defaults(func=cmd_status)
 
+    fe = sub.add_parser("fetches", help="list the URLs of recent runs with outcome and reason")
+    fe.add_argument("--db", metavar="FILE")
+    fe.add_argument("--limit", type=int, default=100)
+    fe.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    fe.set_defaults(func=cmd_fetches)
+
     q = sub.add_parser("quarantine", help="list quarantined inputs and rows with reasons")
     q.add_argument("--db", metavar="FILE")
     q.add_argument("--limit", type=int, default=100)
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.set_defaults(func=cmd_quarantine)
     return p
+
+
+def _source_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", action="append", metavar="URL",
+                   help="a feed, sitemap or article URL to fetch (repeatable); without --input no local files are read")
+    p.add_argument("--sources", metavar="FILE", help="TOML file of [[source]] tables (url, name, kind)")
 
 
 def main(argv: list[str] | None = None) -> int:

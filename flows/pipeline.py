@@ -6,7 +6,6 @@ processes (or on Dask); the flow process keeps the stateful parts: duplicate ind
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -14,7 +13,7 @@ import uuid
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,46 +23,22 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
+from flows.fetch import CrawlResult, crawl
+from flows.ledger import RunLedger, RunSummary
 from flows.lock import RunLock
 from flows.progress import RunProgress, print_summary
 from flows.settings import Settings
-from flows.sources import InputFile, discover
+from flows.sources import InputFile, WebSource, discover, load_sources
 from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files, parse_isolated
 from flows.workers import IN_PROCESS_MAX_FILES, run_batch, start_pool, stop_pool
 from transforms.dedup import DuplicateIndex, from_bytes
 from transforms.records import Article, Rejection
 from transforms.tables import to_rows
+from transforms.web import PriorWeb
 from warehouse.db import WarehouseBusy
 from warehouse.store import PriorState, StagingArea, cleanup_staging, publish, read_state, record_run
 
 T = TypeVar("T")
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    status: str = "running"  # published | failed_validation | failed
-    reason: str = ""
-    files_seen: int = 0
-    files_unchanged: int = 0
-    files_loaded: int = 0
-    files_duplicate: int = 0
-    files_quarantined: int = 0
-    articles_loaded: int = 0
-    duplicates: int = 0
-    quarantined: int = 0
-    entities: int = 0
-    figures: int = 0
-    validation_success: bool | None = None
-    failed_expectations: list[str] = field(default_factory=list)
-    failure_details: list[str] = field(default_factory=list)  # markdown lines: expectation, detail, samples
-    docs_index: str | None = None
-    seconds: float = 0.0
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def published(self) -> bool:
-        return self.status == "published"
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
@@ -104,6 +79,11 @@ def read_prior_state(db: Path, timeout_s: float) -> PriorState:
 @task(name="discover-inputs", cache_policy=NO_CACHE)
 def discover_inputs(inputs: list[Path]) -> tuple[list[InputFile], list[Rejection]]:
     return discover(inputs)
+
+
+@task(name="fetch-web-sources", cache_policy=NO_CACHE)
+def fetch_task(sources: list[WebSource], settings: Settings, prior: PriorWeb, spool: Path, run_id: str) -> CrawlResult:
+    return crawl(sources, settings, prior, spool, run_id)
 
 
 @task(name="parse-files", cache_policy=NO_CACHE)
@@ -218,231 +198,168 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
     log = get_run_logger()
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    summary = RunSummary(run_id)
+    ledger = RunLedger(run_id, started)
+    summary = ledger.summary
     timer = StageTimer()
     db = settings.db
     cfg = StepConfig.from_settings(settings)
     with RunLock(db, settings.lock_timeout_s, run_id), RunProgress(log) as progress, _pool_stopped():
         prior = read_prior_state(db, settings.lock_timeout_s)
         files, refused = discover_inputs(settings.inputs)
-        summary.files_seen = len(files) + sum(1 for r in refused if r.reason != "missing")
-        todo: list[InputFile] = []
-        for f in files:
-            p = prior.files.get(f.path)
-            if p is not None and p.size == f.size and p.mtime_ns == f.mtime_ns:
-                summary.files_unchanged += 1
-            else:
-                todo.append(f)
-        staging = StagingArea(db, run_id)
-        now = datetime.now(UTC)
-        quarantine_rows: list[dict[str, Any]] = []
-        file_rows: list[dict[str, Any]] = []
-
-        def quarantine(rej: Rejection, entry_key: str | None = None) -> None:
-            quarantine_rows.append({"source_path": rej.source_path, "entry_key": entry_key, "reason": rej.reason,
-                                    "detail": rej.detail[:2000], "run_id": run_id, "quarantined_at": now})
-
         for rej in refused:
             if rej.reason == "missing":
                 log.warning("input %s does not exist", rej.source_path)
-                continue
-            if rej.source_path in prior.files:  # refused the same way before; nothing new to record
-                summary.files_unchanged += 1
-                continue
-            quarantine(rej)
-            summary.files_quarantined += 1
-            try:
-                st = os.lstat(rej.source_path)
-                size, mtime = st.st_size, st.st_mtime_ns
-            except OSError:
-                size, mtime = 0, 0
-            file_rows.append({"source_path": rej.source_path, "size": size, "mtime_ns": mtime, "file_hash": "",
-                              "status": "quarantined", "articles": 0, "run_id": run_id})
-
-        todo_paths = {f.path for f in todo}
-        index = DuplicateIndex(settings.near_duplicate_threshold)
-        if todo:  # an unchanged rerun never needs the index: skip loading every stored signature
-            for aid, chash, sig, src in prior.signatures:
-                if src not in todo_paths:  # articles of re-processed files are about to be replaced
-                    index.add(aid, chash, from_bytes(sig) if sig else None)
-        prior_hashes = {f.path: prior.files[f.path].file_hash for f in todo if f.path in prior.files}
-        in_process = len(todo) <= IN_PROCESS_MAX_FILES
-        if not in_process and not settings.dask_address:
-            start_pool(workers, settings.spacy_model)
-        if not in_process:
-            # GX takes ~2 s to import; do it while the workers extract instead of after.
-            threading.Thread(target=_preimport_gate, name="preimport-gx", daemon=True).start()
-        staged_entities: set[str] = set()
+        todo = ledger.inputs(files, refused, prior)
+        staging = StagingArea(db, run_id)
+        if settings.has_web_sources:
+            with timer("fetch"):
+                progress.stage("fetch")
+                _warm_up(settings, workers)
+                todo += ledger.crawl(fetch_task(load_sources(settings.sources, settings.sources_file), settings,
+                                                prior.web, staging.dir / f"{run_id}.pages", run_id))
+            _log_fetches(log, ledger.summary)
         log.info("run %s: %d inputs, %d unchanged, %d to process", run_id, summary.files_seen,
                  summary.files_unchanged, len(todo))
-        progress.start_files(len(todo))
-
-        chunk_list = list(_chunks(todo, settings.batch_files))
-        # Software pipeline over chunks, so the workers never wait for the flow process: parsing runs two
-        # chunks ahead, and chunk k+1's extraction is queued before chunk k's results are gathered and staged.
-        # Each stage is cut into several pieces per worker, which the pool hands out as workers free up (a
-        # slow piece no longer idles the other worker); extraction pieces are balanced by text length so the
-        # last chunk ends evenly. At most ~4 chunks are in flight: memory stays bounded.
-        pieces = workers if in_process else 2 * workers
-        nlp_pieces = workers if in_process else 4 * workers
-
-        def submit_parse(k: int) -> list[Any]:
-            return _submit(parse_task, _split(chunk_list[k], pieces), cfg, prior_hashes, in_process=in_process)
-
-        parsing: deque[list[Any]] = deque()
-        extracting: deque[tuple[list[Any], list[dict[str, Any]], list[dict[str, Any]], int]] = deque()
-        with timer("parse (wait)"):
-            for k in range(min(2, len(chunk_list))):
-                parsing.append(submit_parse(k))
-
-        def stage_next() -> None:
-            futures, sigs, dup_rows, n_files = extracting.popleft()
-            with timer("extract (wait)"):
-                annotated = [a for batch in _gather(futures) for a in batch]
-            stage_start = time.perf_counter()
-            rows = to_rows(annotated, run_id, now)
-            # An entity seen in an earlier chunk of this run is already staged; stage each id once.
-            rows["entities"] = [e for e in rows["entities"] if e["entity_id"] not in staged_entities]
-            staged_entities.update(e["entity_id"] for e in rows["entities"])
-            for table, table_rows in rows.items():
-                staging.append(table, table_rows)
-            staging.append("article_signatures", sigs)
-            staging.append("duplicates", dup_rows)
-            summary.articles_loaded += len(annotated)
-            timer.add("stage", time.perf_counter() - stage_start)
-            log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
-            progress.advance(n_files, len(annotated))
-
-        for k in range(len(chunk_list)):
-            with timer("parse (wait)"):
-                parsed = _gather(parsing.popleft())
-            dedup_start = time.perf_counter()
-            fresh: list[Article] = []
-            sigs: list[dict[str, Any]] = []
-            dup_rows: list[dict[str, Any]] = []
-            for outcome in (o for batch in parsed for o in batch):
-                if outcome.unchanged:
-                    summary.files_unchanged += 1
-                    continue
-                loaded = dups = 0
-                for art, sig_bytes in zip(outcome.articles, outcome.signatures, strict=True):
-                    sig = from_bytes(sig_bytes)
-                    match = index.check(art.content_hash, sig)
-                    if match is not None:
-                        dups += 1
-                        dup_rows.append({"source_path": art.source_path, "entry_key": art.entry_key,
-                                         "duplicate_of": match.duplicate_of, "kind": match.kind,
-                                         "similarity": match.similarity, "run_id": run_id})
-                        continue
-                    index.add(art.article_id, art.content_hash, sig)
-                    fresh.append(art)
-                    sigs.append({"article_id": art.article_id, "content_hash": art.content_hash,
-                                 "minhash": sig_bytes})
-                    loaded += 1
-                for rej in outcome.rejections:
-                    quarantine(rej)
-                status = "loaded" if loaded else "duplicate" if dups else "quarantined"
-                summary.files_loaded += status == "loaded"
-                summary.files_duplicate += status == "duplicate"
-                summary.files_quarantined += status == "quarantined"
-                summary.duplicates += dups
-                file_rows.append({"source_path": outcome.file.path, "size": outcome.file.size,
-                                  "mtime_ns": outcome.file.mtime_ns, "file_hash": outcome.file_hash,
-                                  "status": status, "articles": loaded, "run_id": run_id})
-            del parsed
-            timer.add("dedup", time.perf_counter() - dedup_start)
-            with timer("extract (wait)"):
-                extracting.append((_submit(nlp_task, _balance(fresh, nlp_pieces), cfg, in_process=in_process), sigs,
-                                   dup_rows, len(chunk_list[k])))
-            del fresh
-            if k + 2 < len(chunk_list):
-                with timer("parse (wait)"):
-                    parsing.append(submit_parse(k + 2))
-            if len(extracting) > 1:
-                stage_next()
-        while extracting:
-            stage_next()
+        _extract_and_stage(todo, prior, ledger, staging, settings, cfg, workers, timer, progress)
         # The workers are done: free their memory (the model, twice) before validation and publish need theirs.
         stop_pool()
-
-        staging.append("quarantine", quarantine_rows)
-        staging.append("files", file_rows)
-        quarantine_rows.clear()
+        ledger.stage_inputs(staging)
 
         progress.stage("validate")
         with timer("validate"):
-            if summary.files_seen == summary.files_unchanged:
-                # Nothing new was staged: there is nothing to validate and nothing to publish but the run row.
-                from expectations.gate import AuditResult
-
-                result: Any = AuditResult(success=True, frames={}, row_failures=[], failed=[], docs_index=None)
-            else:
-                result = audit_task(staging, summary, settings, prior)
-        # Row-level failures: drop the rows from staging and quarantine them with the expectation as reason.
-        by_table: dict[tuple[str, str], list[str]] = {}
-        art_paths = dict(staging.con.execute("SELECT article_id, source_path FROM articles").fetchall())
-        for rf in result.row_failures:
-            key_col = {"articles": "article_id", "entities": "entity_id", "article_entities": "article_id",
-                       "figures": "figure_id", "entity_mentions": "article_id"}[rf.table]
-            by_table.setdefault((rf.table, key_col), []).append(rf.key)
-            path = art_paths.get(rf.key, rf.key) if rf.table == "articles" else rf.key
-            quarantine(Rejection(str(path), rf.expectation, f"{rf.table} {rf.key}: {rf.value}"[:2000]))
-        dropped_articles = by_table.get(("articles", "article_id"), [])
-        for (table, col), keys in by_table.items():
-            staging.delete_keys(table, col, keys)
-        for table in ("article_entities", "entity_mentions", "figures", "article_signatures"):
-            staging.delete_keys(table, "article_id", dropped_articles)
-        staging.append("quarantine", quarantine_rows)
-        if dropped_articles:
-            staging.con.execute("UPDATE files SET status = 'quarantined', articles = 0 WHERE status = 'loaded' "
-                                "AND source_path NOT IN (SELECT source_path FROM articles)")
-        summary.articles_loaded = int(staging.scalar("SELECT count(*) FROM articles"))
-        summary.quarantined = int(staging.scalar("SELECT count(*) FROM quarantine"))
-        summary.entities = int(staging.scalar("SELECT count(*) FROM entities"))
-        summary.figures = int(staging.scalar("SELECT count(*) FROM figures"))
-        counts = dict(staging.con.execute("SELECT status, count(*) FROM files GROUP BY status").fetchall())
-        summary.files_loaded = int(counts.get("loaded", 0))
-        summary.files_duplicate = int(counts.get("duplicate", 0))
-        summary.files_quarantined = int(counts.get("quarantined", 0))
-        summary.validation_success = bool(result.success)
-        summary.failed_expectations = list(result.failed_names)
-        summary.failure_details = [
-            f"`{f.expectation}` ({f.kind}): {f.detail}"
-            + (f"; sample values: {', '.join(repr(v)[:80] for v in f.sample_values[:5])}" if f.sample_values else "")
-            for f in result.failed
-        ] + [f"`{rf.expectation}` (row, quarantined): {rf.table} {rf.key} = {rf.value[:80]!r}"
-             for rf in result.row_failures[:20]]
-        summary.docs_index = str(result.docs_index) if result.docs_index else None
-
-        def run_row(status: str, reason: str | None) -> dict[str, Any]:
-            return {"run_id": run_id, "flow_run_id": _flow_run_id(), "started_at": started,
-                    "finished_at": datetime.now(UTC), "status": status, "files_seen": summary.files_seen,
-                    "files_unchanged": summary.files_unchanged, "files_loaded": summary.files_loaded,
-                    "files_duplicate": summary.files_duplicate, "files_quarantined": summary.files_quarantined,
-                    "articles_loaded": summary.articles_loaded, "duplicates": summary.duplicates,
-                    "quarantined": summary.quarantined, "validation_success": summary.validation_success,
-                    "failed_expectations": summary.failed_expectations, "reason": reason,
-                    "stage_seconds": json.dumps({k: round(v, 3) for k, v in timer.seconds.items()})}
-
-        if result.success:
-            staging.append("runs", [run_row("published", None)])
-            staging.close()
-            progress.stage("publish")
-            with timer("publish"):
-                publish_task(db, staging.path, settings.lock_timeout_s)
-            summary.status = "published"
-            cleanup_staging(db)
-        else:
-            staging.close()
-            summary.status = "failed_validation"
-            summary.reason = result.reason()
-            record_run(db, run_row("failed_validation", summary.reason), settings.lock_timeout_s)
-            log.error("%s (staged data kept in %s)", summary.reason, staging.path)
+            result = _validate(staging, summary, settings, prior)
+        ledger.apply_audit(result, staging)
+        ledger.stage_inputs(staging)
+        ledger.stage_fetches(staging, prior)
+        ledger.recount(staging)
+        ledger.apply_result(result)
+        _publish_or_record(result, ledger, staging, settings, timer, progress, log)
     summary.seconds = (datetime.now(UTC) - started).total_seconds()
     summary.stage_seconds = {k: round(v, 3) for k, v in timer.seconds.items()}
     _artifact(summary)
     print_summary(summary)
     return summary
+
+
+def _warm_up(settings: Settings, workers: int) -> None:
+    """A crawl mostly waits on politeness delays: start the NLP workers and import GX meanwhile."""
+    if not settings.dask_address:
+        start_pool(workers, settings.spacy_model)
+    threading.Thread(target=_preimport_gate, name="preimport-gx", daemon=True).start()
+
+
+def _log_fetches(log: Any, s: RunSummary) -> None:
+    log.info("fetch: %d URLs, %d requested (%d HTTP requests), %d not modified, %d skipped, %d failed in %.1fs",
+             s.urls_seen, s.fetch_requested, s.fetch_requests, s.fetch_not_modified, s.fetch_skipped,
+             s.fetch_failed, s.fetch_seconds)
+
+
+def _validate(staging: StagingArea, summary: RunSummary, settings: Settings, prior: PriorState) -> Any:
+    if summary.files_seen == summary.files_unchanged:
+        # Nothing new was staged: there is nothing to validate and nothing to publish but the run's rows.
+        from expectations.gate import AuditResult
+
+        return AuditResult(success=True, frames={}, row_failures=[], failed=[], docs_index=None)
+    return audit_task(staging, summary, settings, prior)
+
+
+def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, settings: Settings,
+                       timer: StageTimer, progress: RunProgress, log: Any) -> None:
+    summary, db = ledger.summary, settings.db
+    if result.success:
+        staging.append("runs", [ledger.run_row("published", None, _flow_run_id(), timer.seconds)])
+        staging.close()
+        progress.stage("publish")
+        with timer("publish"):
+            publish_task(db, staging.path, settings.lock_timeout_s)
+        summary.status = "published"
+        cleanup_staging(db)
+        return
+    fetches = staging.con.execute("SELECT * FROM fetches").df().to_dict("records") if ledger.fetches else []
+    staging.close()
+    summary.status = "failed_validation"
+    summary.reason = result.reason()
+    record_run(db, ledger.run_row("failed_validation", summary.reason, _flow_run_id(), timer.seconds),
+               settings.lock_timeout_s, fetches)
+    log.error("%s (staged data kept in %s)", summary.reason, staging.path)
+
+
+def _extract_and_stage(todo: list[InputFile], prior: PriorState, ledger: RunLedger, staging: StagingArea,
+                       settings: Settings, cfg: StepConfig, workers: int, timer: StageTimer,
+                       progress: RunProgress) -> None:
+    """Parse, dedup, extract and stage the inputs to process, chunk by chunk, as a software pipeline."""
+    log = get_run_logger()
+    summary, run_id = ledger.summary, ledger.run_id
+    todo_paths = {f.source_path for f in todo}
+    index = DuplicateIndex(settings.near_duplicate_threshold)
+    if todo:  # an unchanged rerun never needs the index: skip loading every stored signature
+        for aid, chash, sig, src in prior.signatures:
+            if src not in todo_paths:  # articles of re-processed files are about to be replaced
+                index.add(aid, chash, from_bytes(sig) if sig else None)
+    prior_hashes = {f.source_path: prior.files[f.source_path].file_hash for f in todo if f.source_path in prior.files}
+    in_process = len(todo) <= IN_PROCESS_MAX_FILES
+    if not in_process and not settings.dask_address:
+        start_pool(workers, settings.spacy_model)
+    if not in_process:
+        # GX takes ~2 s to import; do it while the workers extract instead of after.
+        threading.Thread(target=_preimport_gate, name="preimport-gx", daemon=True).start()
+    staged_entities: set[str] = set()
+    progress.start_files(len(todo))
+    now = ledger.started
+
+    chunk_list = list(_chunks(todo, settings.batch_files))
+    # Software pipeline over chunks, so the workers never wait for the flow process: parsing runs two
+    # chunks ahead, and chunk k+1's extraction is queued before chunk k's results are gathered and staged.
+    # Each stage is cut into several pieces per worker, which the pool hands out as workers free up (a
+    # slow piece no longer idles the other worker); extraction pieces are balanced by text length so the
+    # last chunk ends evenly. At most ~4 chunks are in flight: memory stays bounded.
+    pieces = workers if in_process else 2 * workers
+    nlp_pieces = workers if in_process else 4 * workers
+
+    def submit_parse(k: int) -> list[Any]:
+        return _submit(parse_task, _split(chunk_list[k], pieces), cfg, prior_hashes, in_process=in_process)
+
+    parsing: deque[list[Any]] = deque()
+    extracting: deque[tuple[list[Any], list[dict[str, Any]], list[dict[str, Any]], int]] = deque()
+    with timer("parse (wait)"):
+        for k in range(min(2, len(chunk_list))):
+            parsing.append(submit_parse(k))
+
+    def stage_next() -> None:
+        futures, sigs, dup_rows, n_files = extracting.popleft()
+        with timer("extract (wait)"):
+            annotated = [a for batch in _gather(futures) for a in batch]
+        stage_start = time.perf_counter()
+        rows = to_rows(annotated, run_id, now)
+        # An entity seen in an earlier chunk of this run is already staged; stage each id once.
+        rows["entities"] = [e for e in rows["entities"] if e["entity_id"] not in staged_entities]
+        staged_entities.update(e["entity_id"] for e in rows["entities"])
+        for table, table_rows in rows.items():
+            staging.append(table, table_rows)
+        staging.append("article_signatures", sigs)
+        staging.append("duplicates", dup_rows)
+        summary.articles_loaded += len(annotated)
+        timer.add("stage", time.perf_counter() - stage_start)
+        log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
+        progress.advance(n_files, len(annotated))
+
+    for k in range(len(chunk_list)):
+        with timer("parse (wait)"):
+            parsed = [o for batch in _gather(parsing.popleft()) for o in batch]
+        with timer("dedup"):
+            fresh, sigs, dup_rows = ledger.dedup(parsed, index)
+        del parsed
+        with timer("extract (wait)"):
+            extracting.append((_submit(nlp_task, _balance(fresh, nlp_pieces), cfg, in_process=in_process), sigs,
+                               dup_rows, len(chunk_list[k])))
+        del fresh
+        if k + 2 < len(chunk_list):
+            with timer("parse (wait)"):
+                parsing.append(submit_parse(k + 2))
+        if len(extracting) > 1:
+            stage_next()
+    while extracting:
+        stage_next()
 
 
 def _flow_run_id() -> str | None:
@@ -478,13 +395,18 @@ Validation: **{"passed" if s.validation_success else "FAILED"}**. Failed expecta
 
 
 @flow(name="newsetl-run", log_prints=True)
-def newsetl_run(inputs: list[str] | None = None, db: str | None = None) -> dict[str, Any]:
-    """Ingest every supported file under the inputs, extract, stage, validate and publish."""
+def newsetl_run(inputs: list[str] | None = None, db: str | None = None, sources: list[str] | None = None,
+                sources_file: str | None = None) -> dict[str, Any]:
+    """Ingest every supported file under the inputs and every web source, extract, stage, validate, publish."""
     overrides: dict[str, Any] = {}
     if inputs:
         overrides["inputs"] = [Path(p) for p in inputs]
     if db:
         overrides["db"] = Path(db)
+    if sources:
+        overrides["sources"] = list(sources)
+    if sources_file:
+        overrides["sources_file"] = Path(sources_file)
     settings = Settings(**overrides)
     workers = settings.workers or os.cpu_count() or 1
     summary = run_pipeline(settings, workers)

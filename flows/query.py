@@ -9,10 +9,18 @@ from typing import Any, TextIO
 import duckdb
 
 from flows.settings import Settings
-from warehouse.db import WarehouseBusy, connect
+from warehouse.db import HERE, WarehouseBusy, connect
+
+QUERIES_DIR = HERE / "queries"
 
 
-def run_query(settings: Settings, query: str, fmt: str, out: TextIO, err: TextIO) -> int:
+def read_sql(name: str) -> str:
+    """A named query from warehouse/queries/ (code-chosen name; values are bound as parameters)."""
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+
+
+def run_query(settings: Settings, query: str, fmt: str, out: TextIO, err: TextIO,
+              params: list[Any] | None = None) -> int:
     if not settings.db.exists():
         print(f"no warehouse at {settings.db}: run `newsetl run` first", file=err)
         return 1
@@ -22,7 +30,7 @@ def run_query(settings: Settings, query: str, fmt: str, out: TextIO, err: TextIO
         print(str(exc), file=err)
         return 1
     try:
-        cur = con.execute(query)
+        cur = con.execute(query, params or [])
         cols = [d[0] for d in cur.description or []]
         rows = cur.fetchall()
     except duckdb.Error as exc:
@@ -57,3 +65,22 @@ def write_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str, out: Text
         for r in rows:
             t.add_row(*(_cell(v) for v in r))
         Console(file=out, width=200).print(t)
+
+
+def sources_table(settings: Settings, out: TextIO) -> None:
+    """Per web source, the last run's fetch outcomes (`newsetl status`); nothing when no web run happened."""
+    try:
+        con = connect(settings.db, read_only=True, timeout_s=min(settings.lock_timeout_s, 30))
+    except WarehouseBusy:
+        return
+    try:
+        cur = con.execute(read_sql("status_sources"))
+        cols = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    except duckdb.Error:  # a warehouse from before web sources: no fetches table
+        return
+    finally:
+        con.close()
+    if rows:
+        out.write("web sources (last run of each):\n")
+        write_rows(cols, rows, "table", out)

@@ -28,7 +28,9 @@ class ServeSpec:
 
     def parameters(self, settings: Settings) -> dict[str, Any]:
         # Absolute paths: runs triggered from the UI must not depend on the serving process's cwd.
-        return {"inputs": [str(p.resolve()) for p in settings.inputs], "db": str(settings.db.resolve())}
+        return {"inputs": [str(p.resolve()) for p in settings.inputs], "db": str(settings.db.resolve()),
+                "sources": list(settings.sources),
+                "sources_file": str(settings.sources_file.resolve()) if settings.sources_file else None}
 
 
 def api_url() -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +49,42 @@ class Settings(BaseSettings):
     min_body_chars: int = Field(default=20, description="shorter bodies are quarantined")
     max_body_chars: int = Field(default=2_000_000, description="longer bodies are quarantined")
 
+    # Live web sources (see README, "Live sources").
+    sources: list[str] = Field(default_factory=list, description="feed, sitemap or page URLs to fetch (JSON list)")
+    sources_file: Path | None = Field(default=None, description="TOML file of [[source]] tables (url, name, kind)")
+    user_agent: str = Field(default="newsetl/0.1 (+https://github.com/newsetl/newsetl; polite news ETL)",
+                            description="User-Agent sent on every request, and matched in robots.txt")
+    host_delay_s: float = Field(default=1.0, description="seconds between the starts of two requests to one host")
+    connect_timeout_s: float = Field(default=10.0, description="TCP/TLS connect timeout per request")
+    read_timeout_s: float = Field(default=30.0, description="read timeout per request (between bytes)")
+    max_response_bytes: int = Field(default=10 * 1024 * 1024,
+                                    description="larger response bodies (after decompression) are refused")
+    fetch_retries: int = Field(default=2, description="retries after a timeout, connect error, 5xx or 429")
+    max_retry_after_s: float = Field(default=120.0, description="longest Retry-After honoured; longer fails the URL")
+    allow_private_hosts: str = Field(default="", description="hosts, addresses or CIDRs allowed to be non-public")
+    fetch_hosts_parallel: int = Field(default=16, description="hosts fetched at once (one request per host)")
+    max_urls_per_run: int = Field(default=5000, description="article URLs fetched per run; the rest are skipped")
+    refetch_failed_after_s: float = Field(
+        default=86400.0, description="a URL that failed for good (too large, challenge page, ...) rests this long")
+    keep_archive: bool = Field(default=True, description="keep every response in a WARC file beside the warehouse")
+
     # Concurrency.
     lock_timeout_s: float = Field(default=300.0, description="how long a run waits for the warehouse to be free")
+
+    @model_validator(mode="after")
+    def _web_only(self) -> Settings:
+        # With web sources and no inputs named, no local files are read (the seeds/ default is for neither).
+        if "inputs" not in self.model_fields_set and (self.sources or self.sources_file):
+            self.inputs = []
+        return self
+
+    @property
+    def has_web_sources(self) -> bool:
+        return bool(self.sources or self.sources_file)
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.db.parent / "archive" / self.db.stem
 
     @property
     def resolved_reports_dir(self) -> Path:

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from transforms.ingest import kind_of
 from transforms.records import Rejection
+from transforms.web import SourceKind
 
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    path: str  # absolute path as found (not symlink-resolved), the article's source_path
+    path: str  # absolute path as found (not symlink-resolved); for a fetched page, its spooled body
     size: int
     mtime_ns: int
+    url: str | None = None  # a fetched page's canonical URL: then the article's source_path
+
+    @property
+    def source_path(self) -> str:
+        return self.url or self.path
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -82,16 +89,56 @@ def _walk(given: Path) -> Iterator[Path]:
 def read_bytes(f: InputFile, max_bytes: int) -> bytes | Rejection:
     """The file's bytes, or a rejection when it is too large or unreadable."""
     if f.size > max_bytes:
-        return Rejection(f.path, "too_large", f"{f.size} bytes exceeds the limit of {max_bytes}")
+        return Rejection(f.source_path, "too_large", f"{f.size} bytes exceeds the limit of {max_bytes}")
     try:
         with open(f.path, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        return Rejection(f.path, "unreadable", f"{type(exc).__name__}: {exc}")
+        return Rejection(f.source_path, "unreadable", f"{type(exc).__name__}: {exc}")
     if len(data) > max_bytes:
-        return Rejection(f.path, "too_large", f"file grew past the limit of {max_bytes} bytes")
+        return Rejection(f.source_path, "too_large", f"file grew past the limit of {max_bytes} bytes")
     return data
 
 
 def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class WebSource:
+    url: str
+    name: str
+    kind: SourceKind | None = None
+
+
+class SourcesFileError(ValueError):
+    """A `--sources` TOML file that cannot be used (one line, shown to the user)."""
+
+
+def load_sources(urls: list[str], sources_file: Path | None) -> list[WebSource]:
+    """`--source URL`s, then the `[[source]]` tables of the TOML file (url, optional name and kind)."""
+    from transforms.urls import domain_of
+    from transforms.web import SOURCE_KINDS
+
+    out = [WebSource(u.strip(), domain_of(u) or u.strip()) for u in urls if u.strip()]
+    if sources_file is None:
+        return out
+    try:
+        doc = tomllib.loads(Path(sources_file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SourcesFileError(f"cannot read sources file {sources_file}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SourcesFileError(f"sources file {sources_file} is not valid TOML: {exc}") from None
+    tables = doc.get("source", [])
+    if not isinstance(tables, list):
+        raise SourcesFileError(f"sources file {sources_file}: use [[source]] tables")
+    for i, t in enumerate(tables, 1):
+        url = t.get("url") if isinstance(t, dict) else None
+        if not isinstance(url, str) or not url.strip():
+            raise SourcesFileError(f"sources file {sources_file}: source {i} has no url")
+        kind = t.get("kind")
+        if kind is not None and kind not in SOURCE_KINDS:
+            raise SourcesFileError(f"sources file {sources_file}: source {i} has kind {kind!r}; "
+                                   f"use one of {', '.join(SOURCE_KINDS)}")
+        out.append(WebSource(url.strip(), str(t.get("name") or domain_of(url) or url), kind))
+    return out

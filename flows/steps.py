@@ -28,6 +28,7 @@ from transforms.articles import annotate, build_article
 from transforms.dedup import signature, to_bytes
 from transforms.ingest import ParseLimits, kind_of, parse_file
 from transforms.records import Article, Rejection
+from transforms.urls import domain_of
 
 # UTF-8 needs at most 4 bytes a character: a plain-text file larger than this many times the body limit
 # cannot produce an acceptable article, so it is refused before decoding (a 50 MB .txt costs nothing).
@@ -120,10 +121,10 @@ def parse_files(files: list[InputFile], cfg: StepConfig, prior_hashes: dict[str,
             with time_limit(cfg.file_timeout_s):
                 _parse_one(f, res, cfg, limits, prior_hashes, with_signatures)
         except FileTimeout:
-            _reject(res, Rejection(f.path, "timeout", f"processing took longer than {cfg.file_timeout_s:g}s"))
+            _reject(res, Rejection(f.source_path, "timeout", f"processing took longer than {cfg.file_timeout_s:g}s"))
         except Exception as exc:  # failure isolation: report against the input, keep the batch going
             tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            _reject(res, Rejection(f.path, "parse_error", tb[:500]))
+            _reject(res, Rejection(f.source_path, "parse_error", tb[:500]))
     return out
 
 
@@ -141,28 +142,31 @@ def _parse_one(f: InputFile, res: FileOutcome, cfg: StepConfig, limits: ParseLim
         res.rejections.append(data)
         return
     res.file_hash = file_hash(data)
-    if prior_hashes.get(f.path) == res.file_hash:
+    if prior_hashes.get(f.source_path) == res.file_hash:
         res.unchanged = True
         return
     name = f.path.rsplit("/", 1)[-1]
     kind, gz = kind_of(name)
     if kind == "text" and not gz and len(data) > _MAX_BYTES_PER_CHAR * cfg.max_body_chars:
-        res.rejections.append(Rejection(f.path, "too_long", f"text file of {len(data)} bytes holds more than "
+        res.rejections.append(Rejection(f.source_path, "too_long", f"text file of {len(data)} bytes holds more than "
                                         f"max_body_chars={cfg.max_body_chars} characters"))
         return
-    parsed = parse_file(data, f.path, name, limits)
+    parsed = parse_file(data, f.source_path, name, limits)
     del data
     res.rejections.extend(parsed.rejections)
     for raw in parsed.articles:
         # Checked before cleaning, hashing and MinHash, whose cost grows with the text.
         if len(raw.body) > cfg.max_body_chars:
-            res.rejections.append(Rejection(f.path, "too_long", f"entry {raw.entry_key or raw.source_id or 1}: "
+            res.rejections.append(Rejection(f.source_path, "too_long", f"entry {raw.entry_key or raw.source_id or 1}: "
                                             f"body of {len(raw.body)} chars exceeds max_body_chars="
                                             f"{cfg.max_body_chars}"))
             continue
+        if f.url:  # a fetched page: its URL is known even when the page does not name itself
+            raw.url = raw.url or f.url
+            raw.source_domain = raw.source_domain or domain_of(f.url)
         art = build_article(raw)
         if not art.body.strip() and not art.title.strip():
-            res.rejections.append(Rejection(f.path, "empty", "no text in article"))
+            res.rejections.append(Rejection(f.source_path, "empty", "no text in article"))
             continue
         res.articles.append(art)
         if with_signatures:
@@ -195,9 +199,10 @@ def parse_isolated(files: list[InputFile], cfg: StepConfig, prior_hashes: dict[s
                 out.extend(pool.submit(fn, [f], cfg, prior_hashes).result(timeout=limit))
                 continue
             except BrokenProcessPool as exc:
-                rej = Rejection(f.path, "worker_crash", f"the worker process died parsing this file: {exc}"[:500])
+                rej = Rejection(f.source_path, "worker_crash",
+                                f"the worker process died parsing this file: {exc}"[:500])
             except FutureTimeout:
-                rej = Rejection(f.path, "timeout", f"worker stuck for more than {limit:g}s; killed")
+                rej = Rejection(f.source_path, "timeout", f"worker stuck for more than {limit:g}s; killed")
             _kill(pool)
             pool = None
             out.append(FileOutcome(f, rejections=[rej]))

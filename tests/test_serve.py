@@ -81,7 +81,8 @@ def test_deployment_has_schedule_parameters_and_limit(served: dict[str, Any]) ->
     crons = [s["schedule"].get("cron") for s in dep["schedules"] if s.get("active", True)]
     assert crons == ["0 3 * * *"]
     assert dep["paused"] is False
-    assert dep["parameters"] == {"inputs": [str(ROOT / "seeds")], "db": str(served["db"])}
+    assert dep["parameters"] == {"inputs": [str(ROOT / "seeds")], "db": str(served["db"]), "sources": [],
+                                 "sources_file": None}
     limit = dep.get("global_concurrency_limit") or {}
     assert limit.get("limit") == 1 or dep.get("concurrency_limit") == 1, dep
 

@@ -51,3 +51,20 @@ def canonical_url(url: str | None) -> str | None:
     ]
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(("https", netloc, path, urlencode(query), ""))
+
+
+def fetch_key(url: str) -> str | None:
+    """The identity of a URL to fetch (a fetched article's source_path): courlan's normalisation (lower-case
+    host, default port dropped, parameters sorted), without fragment or tracking parameters. Unlike
+    `canonical_url` it keeps the scheme and `www.`, so the key is still a URL that answers."""
+    from courlan import normalize_url
+
+    try:
+        parts = urlsplit(normalize_url(url.strip()))
+    except (ValueError, TypeError):
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(_TRACKING_PREFIXES) and k.lower() not in _TRACKING_KEYS]
+    return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", urlencode(query), ""))

@@ -29,5 +29,10 @@ DELETE FROM main.entity_aliases;
 INSERT INTO main.entity_aliases
     SELECT entity_id, alias, count(*)::INTEGER AS count FROM main.entity_mentions GROUP BY entity_id, alias;
 
+-- Web state: the latest row per URL replaces the one before; fetches are an append-only log.
+DELETE FROM main.web_resources WHERE url IN (SELECT url FROM stg.web_resources);
+INSERT INTO main.web_resources BY NAME SELECT * FROM stg.web_resources;
+INSERT INTO main.fetches BY NAME SELECT * FROM stg.fetches;
+
 INSERT INTO main.runs BY NAME SELECT * FROM stg.runs;
 DROP TABLE _replaced;

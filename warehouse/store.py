@@ -6,6 +6,7 @@ so analysts' read-only sessions delay a run instead of failing it.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from transforms.web import FINAL_FAILURES, PriorWeb
 from warehouse.db import HERE, _statements, append_rows, connect, migrate, view_statements
 
 PUBLISH_SQL = HERE / "publish.sql"
+KEEP_AUDITED_SQL = HERE / "keep_audited.sql"
+MAX_RETRY_RUNS = 3  # a page that failed retryably is tried again on this many later runs
 AUDITED_COLUMNS = {
     "entities": ("entity_id", "name", "type"),
     "article_entities": ("article_id", "entity_id", "mentions"),
@@ -42,6 +46,7 @@ class PriorState:
     # (article_id, content_hash, minhash bytes, source_path) of published articles
     signatures: list[tuple[str, str, bytes | None, str]] = field(default_factory=list)
     history: pd.DataFrame | None = None  # language/source_domain of published articles, for drift checks
+    web: PriorWeb = field(default_factory=PriorWeb)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -71,9 +76,30 @@ def read_state(db: Path, timeout_s: float) -> PriorState:
             ).fetchall()
         ]
         state.history = con.execute("SELECT language, source_domain FROM articles").df()
+        if _has_table(con, "web_resources"):
+            state.web = _read_web(con, state)
     finally:
         con.close()
     return state
+
+
+def _read_web(con: duckdb.DuckDBPyConnection, state: PriorState) -> PriorWeb:
+    web = PriorWeb()
+    web.loaded = {p for p, f in state.files.items() if p.startswith(("http://", "https://"))
+                  and f.status in ("loaded", "duplicate")}
+    final = {r.value for r in FINAL_FAILURES}
+    for url, role, source, etag, modified, outcome, reason, failures, when in con.execute(
+            "SELECT url, role, source, etag, last_modified, outcome, reason, failures, fetched_at "
+            "FROM web_resources").fetchall():
+        if etag or modified:
+            web.validators[url] = (etag, modified)
+        if outcome == "failed" and reason in final:
+            web.refused[url] = (reason, when)
+        if failures:
+            web.failures[url] = int(failures)
+            if role == "page" and int(failures) <= MAX_RETRY_RUNS and url not in web.loaded:
+                web.retry.append((url, source))
+    return web
 
 
 class StagingArea:
@@ -106,6 +132,21 @@ class StagingArea:
         """Drop rows by key (row-level validation failures). table/column are code constants."""
         if keys:
             self.con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [keys])
+
+    def keep_audited(self, frames: dict[str, pd.DataFrame]) -> None:
+        """Keep only the rows of the audit's cleaned frames (see keep_audited.sql)."""
+        keep = {"_keep_articles": frames["articles"][["article_id"]],
+                "_keep_entities": frames["entities"][["entity_id"]],
+                "_keep_links": frames["article_entities"][["article_id", "entity_id"]],
+                "_keep_figures": frames["figures"][["figure_id"]]}
+        for name, frame in keep.items():
+            self.con.register(name, frame)
+        try:
+            for stmt in _statements(KEEP_AUDITED_SQL.read_text(encoding="utf-8")):
+                self.con.execute(stmt)
+        finally:
+            for name in keep:
+                self.con.unregister(name)
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         row = self.con.execute(sql, params or []).fetchone()
@@ -144,12 +185,17 @@ def publish(db: Path, staging: Path, timeout_s: float) -> None:
         con.close()
 
 
-def record_run(db: Path, run_row: dict[str, Any], timeout_s: float) -> None:
-    """Append a run row without publishing anything (failed validation or failed run)."""
+def record_run(db: Path, run_row: dict[str, Any], timeout_s: float,
+               fetches: list[dict[str, Any]] | None = None) -> None:
+    """Append a run row (and its fetch log) without publishing anything (failed validation or failed run).
+    The web state is not advanced: the next run asks for everything again."""
     con = connect(db, timeout_s=timeout_s)
     try:
         migrate(con)
+        con.execute("BEGIN")
+        append_rows(con, "fetches", fetches or [])
         append_rows(con, "runs", [run_row])
+        con.execute("COMMIT")
     finally:
         con.close()
 
@@ -163,6 +209,9 @@ def cleanup_staging(db: Path, keep: Path | None = None) -> int:
     for f in d.iterdir():
         if keep is not None and f.name.startswith(keep.name):
             continue
-        f.unlink(missing_ok=True)
+        if f.is_dir():
+            shutil.rmtree(f, ignore_errors=True)
+        else:
+            f.unlink(missing_ok=True)
         removed += 1
     return removed
