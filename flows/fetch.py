@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -172,7 +172,15 @@ class PoliteClient:
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"})
         self._gates: dict[str, HostGate] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()  # requests made by this thread's current job
         self.requests = 0
+
+    def start_job(self) -> None:
+        self._local.requests = 0
+
+    @property
+    def job_requests(self) -> int:
+        return int(getattr(self._local, "requests", 0))
 
     def close(self) -> None:
         self.http.close()
@@ -301,6 +309,7 @@ class PoliteClient:
     def _once(self, url: str, headers: dict[str, str] | None, accept: Accept, cap: int) -> Response:
         with self._lock:
             self.requests += 1
+        self._local.requests = self.job_requests + 1
         deadline = time.monotonic() + 3 * self.policy.read_timeout_s + self.policy.connect_timeout_s
         with self.http.stream("GET", url, headers=headers or {}) as r:
             out = Response(url, r.status_code, r.headers)
@@ -348,6 +357,7 @@ class CrawlResult:
     rows: list[dict[str, Any]]
     requests: int
     seconds: float
+    source_keys: list[str] = field(default_factory=list)  # the row keys of the sources the run was given
 
 
 class Crawl:
@@ -381,7 +391,8 @@ class Crawl:
         finally:
             self._pool.shutdown(wait=True)
             self.client.close()
-        return CrawlResult(self.pages, list(self.rows.values()), self.client.requests, time.monotonic() - t0)
+        keys = list(dict.fromkeys(fetch_key(s.url) or s.url.strip() for s in sources))
+        return CrawlResult(self.pages, list(self.rows.values()), self.client.requests, time.monotonic() - t0, keys)
 
     # ---- queueing ----
 
@@ -427,6 +438,7 @@ class Crawl:
                     self._active.discard(host)
                     return
                 job = queue.popleft()
+            self.client.start_job()
             try:
                 self._do(job)
             except FetchError as exc:
@@ -444,10 +456,9 @@ class Crawl:
         row = self.rows[job.key]
         etag, modified = self.prior.validators.get(job.key, (None, None))
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v}
-        before = self.client.requests
         resp = self.client.get(job.url, headers, accept_html if job.role == "page" else accept_source)
         row.update(final_url=resp.url, http_status=resp.status, bytes=len(resp.body),
-                   requests=self.client.requests - before,
+                   requests=self.client.job_requests,
                    etag=resp.headers.get("etag") or etag, last_modified=resp.headers.get("last-modified") or modified,
                    fetched_at=datetime.now(UTC))
         if resp.status == 304:
@@ -524,6 +535,7 @@ class Crawl:
     def _failed(self, job: _Job, exc: FetchError) -> None:
         outcome = Outcome.FAILED if exc.requested else Outcome.SKIPPED
         self.rows[job.key].update(outcome=outcome.value, reason=exc.reason.value, detail=exc.detail[:500],
+                                  requests=self.client.job_requests,
                                   http_status=exc.status or self.rows[job.key]["http_status"],
                                   final_url=exc.final_url or self.rows[job.key]["final_url"])
 

@@ -69,6 +69,7 @@ class RunLedger:
         self.quarantine_rows: list[dict[str, Any]] = []
         self.file_rows: list[dict[str, Any]] = []
         self.fetches: dict[str, dict[str, Any]] = {}
+        self.source_keys: list[str] = []
 
     # ---- inputs ----
 
@@ -103,6 +104,7 @@ class RunLedger:
     def crawl(self, result: CrawlResult) -> list[InputFile]:
         """Take the crawl's rows; its fetched pages become inputs of this run."""
         self.fetches = {r["url"]: r for r in result.rows}
+        self.source_keys = result.source_keys
         self.summary.files_seen += len(result.pages)
         self.summary.fetch_requests = result.requests
         self.summary.fetch_seconds = round(result.seconds, 3)
@@ -249,6 +251,16 @@ class RunLedger:
             if r["reason"]:
                 d["reasons"][r["reason"]] = d["reasons"].get(r["reason"], 0) + 1
         s.fetch_by_source = sorted(by.values(), key=lambda d: d["source"])
+
+    def sources_failed(self) -> str | None:
+        """When every web source the run was given failed or was refused, why (else None)."""
+        rows = [self.fetches[k] for k in self.source_keys if k in self.fetches]
+        if not rows or any(r["outcome"] not in (Outcome.FAILED.value, Outcome.SKIPPED.value) for r in rows):
+            return None
+        if all(r["reason"] == Reason.ALREADY_LOADED.value for r in rows):
+            return None
+        why = "; ".join(f"{r['url']}: {r['reason']}" for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
+        return f"every web source failed ({why})"
 
     def apply_result(self, result: Any) -> None:
         s = self.summary

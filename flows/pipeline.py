@@ -266,6 +266,14 @@ def _validate(staging: StagingArea, summary: RunSummary, settings: Settings, pri
 def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, settings: Settings,
                        timer: StageTimer, progress: RunProgress, log: Any) -> None:
     summary, db = ledger.summary, settings.db
+    unreachable = ledger.sources_failed()
+    if result.success and unreachable and not summary.articles_loaded:
+        staging.close()
+        summary.status, summary.reason = "failed", unreachable
+        record_run(db, ledger.run_row("failed", unreachable, _flow_run_id(), timer.seconds), settings.lock_timeout_s,
+                   list(ledger.fetches.values()))
+        log.error(unreachable)
+        return
     if result.success:
         staging.append("runs", [ledger.run_row("published", None, _flow_run_id(), timer.seconds)])
         staging.close()
@@ -275,7 +283,7 @@ def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, set
         summary.status = "published"
         cleanup_staging(db)
         return
-    fetches = staging.con.execute("SELECT * FROM fetches").df().to_dict("records") if ledger.fetches else []
+    fetches = list(ledger.fetches.values())
     staging.close()
     summary.status = "failed_validation"
     summary.reason = result.reason()
