@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
@@ -379,6 +379,22 @@ def _flow_run_id() -> str | None:
         return None
 
 
+def _web_markdown(s: RunSummary) -> str:
+    if not s.urls_seen:
+        return ""
+    lines = ["## Web sources", "",
+             f"{s.urls_seen} URLs, {s.fetch_requested} requested ({s.fetch_requests} HTTP requests, "
+             f"{s.fetch_seconds:.1f} s), {s.fetch_not_modified} not modified, {s.fetch_skipped} skipped, "
+             f"{s.fetch_failed} failed.", "",
+             "| source | URLs | requested | loaded | not modified | duplicate | skipped | failed | reasons |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for d in s.fetch_by_source:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(d["reasons"].items()))
+        lines.append(f"| {d['source']} | {d['urls']} | {d['requested']} | {d['loaded']} | {d['not_modified']} | "
+                     f"{d['duplicate']} | {d['skipped']} | {d['failed']} | {reasons} |")
+    return "\n".join(lines) + "\n"
+
+
 def _artifact(s: RunSummary) -> None:
     failed = "\n".join(f"- {d}" for d in s.failure_details) or "- none"
     md = f"""# newsetl run `{s.run_id}`: **{s.status}**
@@ -393,11 +409,18 @@ entities linked: {s.entities}, figures: {s.figures}.
 Validation: **{"passed" if s.validation_success else "FAILED"}**. Failed expectations:
 {failed}
 
+{_web_markdown(s)}
 {("Reason: " + s.reason) if s.reason else ""}
 {("Data Docs: `" + s.docs_index + "`") if s.docs_index else ""}
 """
     try:
         create_markdown_artifact(key="newsetl-run-summary", markdown=md, description=f"newsetl run {s.run_id}")
+        if s.fetch_by_source:
+            rows = [{**{k: v for k, v in d.items() if k != "reasons"},
+                     "reasons": ", ".join(f"{k} {v}" for k, v in sorted(d["reasons"].items()))}
+                    for d in s.fetch_by_source]
+            create_table_artifact(key="newsetl-run-fetches", table=rows,
+                                  description=f"newsetl run {s.run_id}: URLs per web source")
     except Exception as exc:  # an artifact must never fail the run
         get_run_logger().warning("could not create run artifact: %s", exc)
 
