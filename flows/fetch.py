@@ -375,6 +375,21 @@ class Crawl:
         self._page_count = 0
         self._cond = threading.Condition()
         self._pool = ThreadPoolExecutor(max_workers=policy.hosts_parallel, thread_name_prefix="newsetl-fetch")
+        self.finished = False
+        self.result: CrawlResult | None = None
+
+    def next_pages(self, start: int, want: int, wait_s: float) -> list[FetchedPage]:
+        """Pages fetched from index `start` on: as soon as `want` are there, `wait_s` has passed with at least
+        one, or the crawl is over (then possibly none). Lets parsing and NLP run while the crawl waits on
+        politeness delays."""
+        deadline = time.monotonic() + wait_s
+        with self._cond:
+            while not self.finished:
+                have = len(self.pages) - start
+                if have >= want or (have and time.monotonic() >= deadline):
+                    break
+                self._cond.wait(timeout=max(0.05, deadline - time.monotonic()) if have else 1.0)
+            return self.pages[start:start + max(want, 1)]
 
     def run(self, sources: list[WebSource]) -> CrawlResult:
         t0 = time.monotonic()
@@ -391,8 +406,13 @@ class Crawl:
         finally:
             self._pool.shutdown(wait=True)
             self.client.close()
+            with self._cond:
+                self.finished = True
+                self._cond.notify_all()
         keys = list(dict.fromkeys(fetch_key(s.url) or s.url.strip() for s in sources))
-        return CrawlResult(self.pages, list(self.rows.values()), self.client.requests, time.monotonic() - t0, keys)
+        self.result = CrawlResult(self.pages, list(self.rows.values()), self.client.requests,
+                                  time.monotonic() - t0, keys)
+        return self.result
 
     # ---- queueing ----
 
@@ -531,6 +551,7 @@ class Crawl:
         row["role"] = "page"
         with self._cond:
             self.pages.append(FetchedPage(job.key, resp.url, InputFile(str(path), len(resp.body), 0, url=job.key)))
+            self._cond.notify_all()
 
     def _failed(self, job: _Job, exc: FetchError) -> None:
         outcome = Outcome.FAILED if exc.requested else Outcome.SKIPPED
@@ -540,10 +561,14 @@ class Crawl:
                                   final_url=exc.final_url or self.rows[job.key]["final_url"])
 
 
-def crawl(sources: list[WebSource], settings: Settings, prior: PriorWeb, spool: Path, run_id: str) -> CrawlResult:
+def new_crawl(settings: Settings, prior: PriorWeb, spool: Path, run_id: str) -> Crawl:
     archive = WarcArchive(settings.archive_dir / f"{run_id}.warc.gz") if settings.keep_archive else None
+    return Crawl(FetchPolicy.from_settings(settings), prior, spool, run_id, archive)
+
+
+def run_crawl(crawl: Crawl, sources: list[WebSource]) -> CrawlResult:
     try:
-        return Crawl(FetchPolicy.from_settings(settings), prior, spool, run_id, archive).run(sources)
+        return crawl.run(sources)
     finally:
-        if archive is not None:
-            archive.close()
+        if crawl.client.archive is not None:
+            crawl.client.archive.close()

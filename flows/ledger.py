@@ -101,14 +101,15 @@ class RunLedger:
             self._file_row(rej.source_path, size, mtime, "", "quarantined", 0)
         return todo
 
-    def crawl(self, result: CrawlResult) -> list[InputFile]:
-        """Take the crawl's rows; its fetched pages become inputs of this run."""
+    def attach(self, rows: dict[str, dict[str, Any]]) -> None:
+        """Share the running crawl's rows: fetched pages are parsed (and their rows completed) while it goes on."""
+        self.fetches = rows
+
+    def crawl_done(self, result: CrawlResult) -> None:
         self.fetches = {r["url"]: r for r in result.rows}
         self.source_keys = result.source_keys
-        self.summary.files_seen += len(result.pages)
         self.summary.fetch_requests = result.requests
         self.summary.fetch_seconds = round(result.seconds, 3)
-        return [p.file for p in result.pages]
 
     def file_done(self, outcome: FileOutcome, loaded: int, dups: int, article_ids: list[str]) -> None:
         s = self.summary

@@ -6,6 +6,7 @@ processes (or on Dask); the flow process keeps the stateful parts: duplicate ind
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 import time
@@ -23,7 +24,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
-from flows.fetch import CrawlResult, crawl
+from flows.fetch import Crawl, CrawlResult, new_crawl, run_crawl
 from flows.ledger import RunLedger, RunSummary
 from flows.lock import RunLock
 from flows.progress import RunProgress, print_summary
@@ -34,11 +35,12 @@ from flows.workers import IN_PROCESS_MAX_FILES, run_batch, start_pool, stop_pool
 from transforms.dedup import DuplicateIndex, from_bytes
 from transforms.records import Article, Rejection
 from transforms.tables import to_rows
-from transforms.web import PriorWeb
 from warehouse.db import WarehouseBusy
 from warehouse.store import PriorState, StagingArea, cleanup_staging, publish, read_state, record_run
 
 T = TypeVar("T")
+# How long a chunk of fetched pages waits for more before it goes to parsing.
+_PAGE_WAIT_S = 3.0
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
@@ -82,8 +84,8 @@ def discover_inputs(inputs: list[Path]) -> tuple[list[InputFile], list[Rejection
 
 
 @task(name="fetch-web-sources", cache_policy=NO_CACHE)
-def fetch_task(sources: list[WebSource], settings: Settings, prior: PriorWeb, spool: Path, run_id: str) -> CrawlResult:
-    return crawl(sources, settings, prior, spool, run_id)
+def fetch_task(crawl: Crawl, sources: list[WebSource]) -> CrawlResult:
+    return run_crawl(crawl, sources)
 
 
 @task(name="parse-files", cache_policy=NO_CACHE)
@@ -211,16 +213,14 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
                 log.warning("input %s does not exist", rej.source_path)
         todo = ledger.inputs(files, refused, prior)
         staging = StagingArea(db, run_id)
-        if settings.has_web_sources:
-            with timer("fetch"):
-                progress.stage("fetch")
-                _warm_up(settings, workers)
-                todo += ledger.crawl(fetch_task(load_sources(settings.sources, settings.sources_file), settings,
-                                                prior.web, staging.dir / f"{run_id}.pages", run_id))
+        crawl = _start_crawl(settings, workers, prior, staging, ledger) if settings.has_web_sources else None
+        log.info("run %s: %d inputs, %d unchanged, %d to process%s", run_id, summary.files_seen,
+                 summary.files_unchanged, len(todo), " and the pages of the web sources" if crawl else "")
+        _extract_and_stage(todo, crawl, prior, ledger, staging, settings, cfg, workers, timer, progress)
+        if crawl is not None:
+            ledger.crawl_done(crawl.join())
+            timer.add("fetch", ledger.summary.fetch_seconds)
             _log_fetches(log, ledger.summary)
-        log.info("run %s: %d inputs, %d unchanged, %d to process", run_id, summary.files_seen,
-                 summary.files_unchanged, len(todo))
-        _extract_and_stage(todo, prior, ledger, staging, settings, cfg, workers, timer, progress)
         # The workers are done: free their memory (the model, twice) before validation and publish need theirs.
         stop_pool()
         ledger.stage_inputs(staging)
@@ -241,11 +241,62 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
     return summary
 
 
-def _warm_up(settings: Settings, workers: int) -> None:
-    """A crawl mostly waits on politeness delays: start the NLP workers and import GX meanwhile."""
+class _CrawlThread:
+    """The crawl as a Prefect task run in a thread of its own: the flow parses and extracts the pages it has
+    fetched so far while the crawl waits on politeness delays."""
+
+    def __init__(self, crawl: Crawl, sources: list[WebSource]) -> None:
+        self.crawl = crawl
+        self.error: BaseException | None = None
+        ctx = contextvars.copy_context()  # the flow run's context: the task run is recorded under it
+        self.thread = threading.Thread(target=ctx.run, args=(self._run, sources), name="newsetl-crawl",
+                                       daemon=True)
+        self.thread.start()
+
+    def _run(self, sources: list[WebSource]) -> None:
+        try:
+            fetch_task(self.crawl, sources)
+        except BaseException as exc:  # surfaced by join(); pages waiting in next_pages are released
+            self.error = exc
+            with self.crawl._cond:
+                self.crawl.finished = True
+                self.crawl._cond.notify_all()
+
+    def join(self) -> CrawlResult:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.crawl.result is not None
+        return self.crawl.result
+
+
+def _start_crawl(settings: Settings, workers: int, prior: PriorState, staging: StagingArea,
+                 ledger: RunLedger) -> _CrawlThread:
+    """Start the crawl, and the NLP workers and the GX import beside it (a crawl mostly waits)."""
+    crawl = new_crawl(settings, prior.web, staging.dir / f"{ledger.run_id}.pages", ledger.run_id)
+    ledger.attach(crawl.rows)
+    thread = _CrawlThread(crawl, load_sources(settings.sources, settings.sources_file))
     if not settings.dask_address:
         start_pool(workers, settings.spacy_model)
     threading.Thread(target=_preimport_gate, name="preimport-gx", daemon=True).start()
+    return thread
+
+
+def _chunk_stream(todo: list[InputFile], crawl: _CrawlThread | None, size: int,
+                  ledger: RunLedger) -> Iterator[list[InputFile]]:
+    """Local inputs in chunks of `size`, then the crawl's pages as they arrive (a chunk waits at most a few
+    seconds for more pages, so NLP follows the crawl closely)."""
+    yield from _chunks(todo, size)
+    if crawl is None:
+        return
+    taken = 0
+    while True:
+        pages = crawl.crawl.next_pages(taken, size, _PAGE_WAIT_S)
+        if not pages:
+            return
+        taken += len(pages)
+        ledger.summary.files_seen += len(pages)
+        yield [p.file for p in pages]
 
 
 def _log_fetches(log: Any, s: RunSummary) -> None:
@@ -292,20 +343,14 @@ def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, set
     log.error("%s (staged data kept in %s)", summary.reason, staging.path)
 
 
-def _extract_and_stage(todo: list[InputFile], prior: PriorState, ledger: RunLedger, staging: StagingArea,
-                       settings: Settings, cfg: StepConfig, workers: int, timer: StageTimer,
+def _extract_and_stage(todo: list[InputFile], crawl: _CrawlThread | None, prior: PriorState, ledger: RunLedger,
+                       staging: StagingArea, settings: Settings, cfg: StepConfig, workers: int, timer: StageTimer,
                        progress: RunProgress) -> None:
     """Parse, dedup, extract and stage the inputs to process, chunk by chunk, as a software pipeline."""
     log = get_run_logger()
     summary, run_id = ledger.summary, ledger.run_id
-    todo_paths = {f.source_path for f in todo}
-    index = DuplicateIndex(settings.near_duplicate_threshold)
-    if todo:  # an unchanged rerun never needs the index: skip loading every stored signature
-        for aid, chash, sig, src in prior.signatures:
-            if src not in todo_paths:  # articles of re-processed files are about to be replaced
-                index.add(aid, chash, from_bytes(sig) if sig else None)
-    prior_hashes = {f.source_path: prior.files[f.source_path].file_hash for f in todo if f.source_path in prior.files}
-    in_process = len(todo) <= IN_PROCESS_MAX_FILES
+    index = _duplicate_index(todo, prior, settings)
+    in_process = crawl is None and len(todo) <= IN_PROCESS_MAX_FILES
     if not in_process and not settings.dask_address:
         start_pool(workers, settings.spacy_model)
     if not in_process:
@@ -315,7 +360,6 @@ def _extract_and_stage(todo: list[InputFile], prior: PriorState, ledger: RunLedg
     progress.start_files(len(todo))
     now = ledger.started
 
-    chunk_list = list(_chunks(todo, settings.batch_files))
     # Software pipeline over chunks, so the workers never wait for the flow process: parsing runs two
     # chunks ahead, and chunk k+1's extraction is queued before chunk k's results are gathered and staged.
     # Each stage is cut into several pieces per worker, which the pool hands out as workers free up (a
@@ -323,15 +367,18 @@ def _extract_and_stage(todo: list[InputFile], prior: PriorState, ledger: RunLedg
     # last chunk ends evenly. At most ~4 chunks are in flight: memory stays bounded.
     pieces = workers if in_process else 2 * workers
     nlp_pieces = workers if in_process else 4 * workers
-
-    def submit_parse(k: int) -> list[Any]:
-        return _submit(parse_task, _split(chunk_list[k], pieces), cfg, prior_hashes, in_process=in_process)
-
-    parsing: deque[list[Any]] = deque()
+    chunks = _chunk_stream(todo, crawl, settings.batch_files, ledger)
+    parsing: deque[tuple[list[Any], int]] = deque()
     extracting: deque[tuple[list[Any], list[dict[str, Any]], list[dict[str, Any]], int]] = deque()
-    with timer("parse (wait)"):
-        for k in range(min(2, len(chunk_list))):
-            parsing.append(submit_parse(k))
+
+    def submit_parse() -> None:
+        chunk = next(chunks, None)
+        if chunk is not None:
+            hashes = {f.source_path: prior.files[f.source_path].file_hash for f in chunk
+                      if f.source_path in prior.files}
+            with timer("parse (wait)"):
+                parsing.append((_submit(parse_task, _split(chunk, pieces), cfg, hashes, in_process=in_process),
+                                len(chunk)))
 
     def stage_next() -> None:
         futures, sigs, dup_rows, n_files = extracting.popleft()
@@ -351,23 +398,33 @@ def _extract_and_stage(todo: list[InputFile], prior: PriorState, ledger: RunLedg
         log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
         progress.advance(n_files, len(annotated))
 
-    for k in range(len(chunk_list)):
+    submit_parse()
+    submit_parse()
+    while parsing:
+        futures, n_files = parsing.popleft()
         with timer("parse (wait)"):
-            parsed = [o for batch in _gather(parsing.popleft()) for o in batch]
+            parsed = [o for batch in _gather(futures) for o in batch]
         with timer("dedup"):
             fresh, sigs, dup_rows = ledger.dedup(parsed, index)
         del parsed
         with timer("extract (wait)"):
             extracting.append((_submit(nlp_task, _balance(fresh, nlp_pieces), cfg, in_process=in_process), sigs,
-                               dup_rows, len(chunk_list[k])))
+                               dup_rows, n_files))
         del fresh
-        if k + 2 < len(chunk_list):
-            with timer("parse (wait)"):
-                parsing.append(submit_parse(k + 2))
         if len(extracting) > 1:
             stage_next()
+        submit_parse()
     while extracting:
         stage_next()
+
+
+def _duplicate_index(todo: list[InputFile], prior: PriorState, settings: Settings) -> DuplicateIndex:
+    index = DuplicateIndex(settings.near_duplicate_threshold)
+    todo_paths = {f.source_path for f in todo}
+    for aid, chash, sig, src in prior.signatures:
+        if src not in todo_paths:  # articles of re-processed files are about to be replaced
+            index.add(aid, chash, from_bytes(sig) if sig else None)
+    return index
 
 
 def _flow_run_id() -> str | None:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from transforms.web import FINAL_FAILURES, PriorWeb
 from warehouse.db import HERE, _statements, append_rows, connect, migrate, view_statements
+from warehouse.fts import refresh_search_index
 
 PUBLISH_SQL = HERE / "publish.sql"
 KEEP_AUDITED_SQL = HERE / "keep_audited.sql"
@@ -156,25 +157,34 @@ class StagingArea:
         self.con.close()
 
 
+def sql_string(value: str) -> str:
+    """A SQL string literal (single quotes doubled), for the few statements that take no parameters."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def staging_dir(db: Path) -> Path:
     return db.parent / ".staging" / db.stem
 
 
 def publish(db: Path, staging: Path, timeout_s: float) -> None:
-    """Apply migrations, then publish the staging file and (re)create the views in one transaction."""
+    """Apply migrations, then publish the staging file, (re)create the views and refresh the search index in one
+    transaction."""
     con = connect(db, timeout_s=timeout_s)
     try:
         # One transaction holds the whole batch: without a cap DuckDB keeps it in memory (measured: +825 MB
         # for 22k articles, +335 MB with the cap, spilling the rest to disk).
         con.execute(_PUBLISH_LIMIT_SQL)
         migrate(con)
-        con.execute("ATTACH ? AS stg (READ_ONLY)", [str(staging)])
+        # duckdb 1.5 takes no parameter in ATTACH: the path (the warehouse's own staging file, never input
+        # data) is quoted as a SQL string literal.
+        con.execute("ATTACH " + sql_string(str(staging)) + " AS stg (READ_ONLY)")
         con.execute("BEGIN")
         try:
             for stmt in _statements(PUBLISH_SQL.read_text(encoding="utf-8")):
                 con.execute(stmt)
             for stmt in view_statements():
                 con.execute(stmt)
+            refresh_search_index(con)  # same transaction: the index always matches the published articles
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
