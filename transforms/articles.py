@@ -75,6 +75,7 @@ def annotate(articles: list[Article], nlp: Language, max_chars: int, batch_size:
     """Fill entities and figures in place. Texts longer than max_chars are cut for NLP and flagged."""
     from transforms.entities import extract_entities
     from transforms.figures import extract_figures
+    from transforms.geo import geocode_entities
 
     texts: list[str] = []
     for a in articles:
@@ -93,6 +94,13 @@ def annotate(articles: list[Article], nlp: Language, max_chars: int, batch_size:
             except Exception as exc:
                 art.entities = []
                 art.flags.append(f"entities_failed: {type(exc).__name__}: {exc}"[:200])
+            # Places get their country and coordinates from the article's own context (transforms.geo).
+            try:
+                geocode_entities(art.entities, art.text, art.source_domain)
+            except Exception as exc:
+                for ent in art.entities:
+                    ent.geo = None
+                art.flags.append(f"geo_failed: {type(exc).__name__}: {exc}"[:200])
             try:
                 art.figures = extract_figures(doc.text)
             except Exception as exc:

@@ -24,6 +24,9 @@ class Entity:
     name: str  # canonical name
     type: str  # one of ENTITY_TYPES
     mentions: list[Mention] = field(default_factory=list)
+    # Where a location lies (transforms.geo.GEO_FIELDS: country_code, admin1, latitude, longitude,
+    # geonames_id, place_kind), or a nationality word's country_code; None when unresolved.
+    geo: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
