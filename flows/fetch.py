@@ -64,7 +64,7 @@ from transforms.web import (
 
 MAX_REDIRECTS = 5
 # Added to every host delay: the server sees a request a little after we send it, and unevenly.
-_MARGIN_S = 0.01
+_MARGIN_S = 0.025
 _ROBOTS_MAX_BYTES = 512 * 1024
 
 
