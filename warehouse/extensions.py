@@ -1,0 +1,40 @@
+"""DuckDB extensions, loaded offline by path from their PyPI packages.
+
+DuckDB's own `INSTALL` and autoloading download from the extension repository; this machine (and CI) has
+no such network. The extensions come instead as PyPI packages named `duckdb-extension-<name>`, pinned to
+duckdb's exact version, whose folder holds `extensions/v<duckdb version>/<name>.duckdb_extension`.
+`load_extension` is the one place that finds and loads them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import duckdb
+
+
+class ExtensionMissing(RuntimeError):
+    """The extension's package is not installed for this duckdb version."""
+
+
+def extension_path(name: str) -> Path:
+    """The extension file inside its package folder, for the running duckdb version."""
+    package = f"duckdb_extension_{name}"
+    spec = importlib.util.find_spec(package)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    version = f"v{duckdb.__version__}"
+    for folder in folders:
+        path = Path(folder) / "extensions" / version / f"{name}.duckdb_extension"
+        if path.is_file():
+            return path
+    raise ExtensionMissing(
+        f"DuckDB extension {name!r} for duckdb {duckdb.__version__} not found: install the PyPI package "
+        f"duckdb-extension-{name}=={duckdb.__version__} (looked in {folders or 'no installed ' + package})"
+    )
+
+
+def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """LOAD the extension from its package file (never INSTALL: that would go to the network)."""
+    path = str(extension_path(name)).replace("'", "''")  # the package folder, never input data
+    con.execute(f"LOAD '{path}'")

@@ -1,0 +1,80 @@
+"""Full-text search (DuckDB fts, BM25) over published articles: the index follows each publish.
+
+`refresh_search_index` runs inside publish's transaction (DuckDB builds an fts index transactionally:
+`PRAGMA create_fts_index(..., overwrite=1)` inside BEGIN ... ROLLBACK leaves the previous index as it was),
+so the index always matches the published articles and a failed publish leaves both untouched.
+`search` is the reader: read-only, short, and it never holds the file longer than one query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import HERE, _statements, connect
+from warehouse.extensions import load_extension
+
+SEARCH_SQL = HERE / "search.sql"
+# Rebuild only when this publish changed the articles (new or re-processed inputs) or no index exists yet:
+# an unchanged rerun publishes just its runs row and leaves the index (and its cost) alone.
+_NEEDS_REBUILD_SQL = (
+    "SELECT (SELECT count(*) FROM stg.files) + (SELECT count(*) FROM stg.articles) > 0 "
+    "OR NOT EXISTS (SELECT 1 FROM duckdb_functions() WHERE schema_name = 'analytics' AND function_name = 'search')"
+)
+
+
+class NoSearchIndex(RuntimeError):
+    """The warehouse has no search index yet (nothing published with this version)."""
+
+
+@dataclass(slots=True)
+class SearchHit:
+    article_id: str
+    title: str
+    score: float
+    snippet: str
+
+
+def refresh_search_index(con: duckdb.DuckDBPyConnection, *, staged: bool = True) -> bool:
+    """(Re)build the BM25 index and the analytics.search macros when needed; returns whether it rebuilt.
+
+    Call inside the publish transaction, after the articles are written, with the staging area attached as
+    `stg` (`staged=False`: rebuild unconditionally, e.g. on a warehouse published before search existed).
+    """
+    load_extension(con, "fts")
+    if staged:
+        row = con.execute(_NEEDS_REBUILD_SQL).fetchone()
+        if not (row and row[0]):
+            return False
+    for stmt in _statements(SEARCH_SQL.read_text(encoding="utf-8")):
+        con.execute(stmt)
+    return True
+
+
+def search(db: Path, query: str, limit: int = 10, timeout_s: float = 30.0) -> tuple[list[SearchHit], list[str]]:
+    """Published articles matching `query`, best first, and the query's terms (for highlighting)."""
+    con = connect(db, read_only=True, timeout_s=timeout_s)
+    try:
+        load_extension(con, "fts")
+        try:
+            terms_row = con.execute("SELECT analytics.search_terms(?)", [query]).fetchone()
+        except duckdb.CatalogException as exc:
+            raise NoSearchIndex(f"no search index in {db}: publish a run (`newsetl run`) to build it") from exc
+        rows = con.execute("SELECT article_id, title, score, snippet FROM analytics.search(?, n := ?)",
+                           [query, int(limit)]).fetchall()
+    finally:
+        con.close()
+    terms = list(terms_row[0]) if terms_row and terms_row[0] else []
+    return [SearchHit(r[0], r[1], float(r[2]), r[3] or "") for r in rows], terms
+
+
+def highlight(snippet: str, terms: list[str], left: str = "«", right: str = "»") -> str:
+    """Mark the words of `snippet` that start with one of `terms` (letters only, as the index reads them)."""
+    if not terms:
+        return snippet
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+                         + r")[a-z]*", re.IGNORECASE)
+    return pattern.sub(lambda m: f"{left}{m.group(0)}{right}", snippet)
