@@ -37,7 +37,7 @@ TABLES = ("articles", "entities", "article_entities", "figures")
 # Columns a missing frame is given, so an empty batch validates (the union of what the suites read).
 _EMPTY_COLUMNS: dict[str, list[str]] = {
     "articles": ["article_id", "title", "body", "language", "published_at", "source_domain"],
-    "entities": ["entity_id", "name", "type"],
+    "entities": ["entity_id", "name", "type", "country_code", "latitude", "longitude"],
     "article_entities": ["article_id", "entity_id", "mentions"],
     "figures": ["figure_id", "article_id", "value", "category", "qualifier"],
 }

@@ -21,6 +21,7 @@ from expectations.ranges import FINITE_MAX, FUTURE_TOLERANCE, PUBLISHED_MIN, fig
 from transforms.records import ENTITY_TYPES, QUALIFIERS
 
 LANGUAGE_RE = r"^[a-z]{2,3}$"
+COUNTRY_CODE_RE = r"^[A-Z]{2}$"  # ISO 3166-1 alpha-2 (and GeoNames' XK for Kosovo)
 
 
 @dataclass(frozen=True)
@@ -125,11 +126,27 @@ def entities_suite() -> TableSuite:
                f"type is one of {', '.join(ENTITY_TYPES)}", "type",
                column="type", value_set=list(ENTITY_TYPES)),
         _not_null(t, "type"),
+        # Places (transforms/geo.py): null where unresolved, else within range.
+        _check(f"{t}.latitude_in_range", "ExpectColumnValuesToBeBetween", "latitude is null or in -90..90",
+               "latitude", column="latitude", min_value=-90, max_value=90),
+        _check(f"{t}.longitude_in_range", "ExpectColumnValuesToBeBetween", "longitude is null or in -180..180",
+               "longitude", column="longitude", min_value=-180, max_value=180),
+        _check(f"{t}.country_code_format", "ExpectColumnValuesToMatchRegex",
+               f"country_code is null or an ISO 3166-1 alpha-2 code ({COUNTRY_CODE_RE})", "country_code",
+               column="country_code", regex=COUNTRY_CODE_RE),
     ])
 
 
+ENTITY_GEO_COLUMNS = ("country_code", "latitude", "longitude")
+
+
 def prepare_entities(df: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({c: df.get(c) for c in ("entity_id", "name", "type")}, index=df.index)
+    out = pd.DataFrame({c: df.get(c) for c in ("entity_id", "name", "type")}, index=df.index)
+    # Frames staged without the geo columns (older staging reads) validate as all-null, i.e. unresolved.
+    for c in ENTITY_GEO_COLUMNS:
+        col = df[c] if c in df else pd.Series(None, index=df.index, dtype=object)
+        out[c] = pd.to_numeric(col, errors="coerce").astype("float64") if c != "country_code" else col
+    return out
 
 
 # --- article_entities -----------------------------------------------------------------------------------

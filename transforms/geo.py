@@ -51,15 +51,17 @@ CITY_PRIOR_OFFSET = 2.0  # city prior = log10(population) - 2: 5k -> 1.7, 100k -
 CAPITAL_BONUS = 1.0  # national capitals ("Victoria", Seychelles) are what news means more often than size says
 ALT_NAME_PENALTY = 0.3  # an alternate spelling is a little less sure than the GeoNames name
 WEAK_ALIAS_PENALTY = 2.0  # "Jersey" for New Jersey needs the article's help
+UNPLACED_PENALTY = 0.5  # an ISO division GeoNames cannot place ranks below the ones it can
+COUNTY_PENALTY = 1.5  # a UK county (kind region) is below a division; a same-country town of its name wins
 SECONDARY_COUNTRY_PENALTY = 0.5  # "Congo": the Republic only when the article points at it
 CITY_NAMED_LIKE_COUNTRY_PENALTY = 3.0  # Lebanon, Pennsylvania is not Lebanon without a qualifier
 CITY_BEATS_DIVISION_POPULATION = 1_000_000  # New York (city), Quebec (province): same country, same name
 QUALIFIER_BONUS = 10.0  # an explicit division or country right after the name decides
-SOURCE_BONUS = 1.0  # the source's ccTLD
+SOURCE_BONUS = 2.5  # the source's ccTLD: enough for Perth (Scotland, 47k) over Perth (Australia, 2.4M) on bbc.co.uk
 CONTEXT_COUNTRY_BONUS = 1.5  # per other place/nationality of the article in the candidate's country...
 CONTEXT_ADMIN1_BONUS = 1.5  # ... or in its division
 CONTEXT_CAP = 2  # ... counting at most this many supporters each
-NEIGHBOUR_BONUS = 1.0  # once, when a neighbouring country is in the article
+NEIGHBOUR_BONUS = 0.5  # once, when a neighbouring country is in the article (less than direct support)
 SMALL_CITY_POPULATION = 50_000  # a town below this needs support (qualifier, source, context) to be kept
 AMBIGUITY_MARGIN = 0.5  # a runner-up in another country this close: refuse rather than guess
 _QUALIFIER_RE = re.compile(r",\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
@@ -230,7 +232,8 @@ def _build() -> Gazetteer:
         for a in aliases:
             add(a, Candidate(countries[cc], via="alias"), reserve=True)
     for name, codes in data["ambiguous_countries"]["entries"].items():
-        names.pop(key(name), None)  # ISO calls the Republic "Congo": the data's order decides instead
+        for c in names.pop(key(name), []):  # ISO calls the Republic "Congo": the data's order decides instead
+            seen.discard((key(name), id(c.place)))
         for i, cc in enumerate(codes):
             add(name, Candidate(countries[cc], SECONDARY_COUNTRY_PENALTY if i else 0.0, "alias"), reserve=True)
 
@@ -246,6 +249,7 @@ def _build() -> Gazetteer:
                       us_ids.get(code) if cc == "US" else None, code, name)
         admin1[(cc, code)] = place
         add(name, Candidate(place))
+    _add_unplaced_divisions(add, countries, set(a1_names), admin1)
     for weak in data["weak_aliases"]["entries"]:
         add(weak["name"], Candidate(admin1[(weak["country"], weak["admin1"])], WEAK_ALIAS_PENALTY, "weak"))
 
@@ -286,6 +290,26 @@ def _build() -> Gazetteer:
     )
 
 
+def _add_unplaced_divisions(add: Any, countries: dict[str, Place], named: set[tuple[str, str]],
+                            admin1: dict[tuple[str, str], Place]) -> None:
+    """ISO first-level divisions with no GeoNames code to place them ("Tigrai", "Carabobo"), and the UK's
+    counties and council areas (second level: kind region, admin1 the nation): country known, no point."""
+    import pycountry
+
+    nations = {code: a1 for (cc, code), a1 in admin1.items() if cc == "GB"}
+    covered = {a1.name for a1 in admin1.values()}
+    for sub in pycountry.subdivisions:
+        cc = sub.country_code
+        name = _clean_subdivision_name(sub.name)
+        if not name or cc not in countries:
+            continue
+        if sub.parent_code is None and name not in covered:
+            add(name, Candidate(Place(name, "admin1", cc, None, None, admin1=name), UNPLACED_PENALTY, "iso"))
+        elif cc == "GB" and sub.parent_code and (nation := nations.get(sub.parent_code.partition("-")[2])):
+            add(name, Candidate(Place(name, "region", cc, None, None, admin1_code=nation.admin1_code,
+                                      admin1=nation.name), COUNTY_PENALTY, "iso"))
+
+
 def _fields(p: Place) -> dict[str, Any]:
     return {f: getattr(p, f) for f in Place.__slots__}  # type: ignore[attr-defined]
 
@@ -293,12 +317,15 @@ def _fields(p: Place) -> dict[str, Any]:
 def _keep_one_capital(names: dict[str, list[Candidate]]) -> None:
     """A capital's name can match several towns of its country: only the most populous is the capital."""
     for k, cands in names.items():
-        caps = [c for c in cands if c.place.capital]
-        if len(caps) < 2:
-            continue
-        best = max(caps, key=lambda c: c.place.population)
-        names[k] = [c if c is best or not c.place.capital else
-                    Candidate(Place(**{**_fields(c.place), "capital": False}), c.penalty, c.via) for c in cands]
+        caps: dict[str | None, list[Candidate]] = defaultdict(list)
+        for c in cands:
+            if c.place.capital:
+                caps[c.place.country_code].append(c)
+        extra = {id(c) for group in caps.values() if len(group) > 1
+                 for c in sorted(group, key=lambda c: -c.place.population)[1:]}
+        if extra:
+            names[k] = [Candidate(Place(**{**_fields(c.place), "capital": False}), c.penalty, c.via)
+                        if id(c) in extra else c for c in cands]
 
 
 # --- one article ------------------------------------------------------------------------------------------
@@ -343,13 +370,19 @@ def candidates(name: str, gaz: Gazetteer | None = None) -> list[Candidate]:
         return []
     cands = list(gaz.names.get(k, ()))
     divisions = {(c.place.country_code, c.place.admin1_code): c for c in cands if c.place.kind == "admin1"}
+    named = {c.place.country_code for c in cands if c.via == "name"}
     out = []
     for c in cands:
         p = c.place
+        if c.via == "alternate" and named - {p.country_code}:
+            continue  # "Victoria" is a Hong Kong alternate, but Victoria BC, the Seychelles' capital...
         if p.kind == "city":
             div = divisions.get((p.country_code, p.admin1_code))
             if div is not None and p.population < CITY_BEATS_DIVISION_POPULATION:
                 continue
+        if c.via == "iso" and p.kind == "region" and any(
+                o.place.kind == "city" and o.place.country_code == p.country_code for o in cands):
+            continue  # "Durham" the city, not County Durham's short ISO name
         if p.kind == "admin1" and any(o.place.kind == "city" and o.place.country_code == p.country_code and
                                       o.place.admin1_code == p.admin1_code and
                                       o.place.population >= CITY_BEATS_DIVISION_POPULATION for o in cands):
@@ -369,7 +402,7 @@ def _prior(c: Candidate, has_country: bool) -> tuple[float, list[str]]:
     else:
         s = math.log10(max(p.population, 1)) - CITY_PRIOR_OFFSET
         why = [f"prior:city pop {p.population:,}"]
-        if p.capital:
+        if p.capital and c.via == "name":
             s += CAPITAL_BONUS
             why.append("capital")
         if has_country:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from transforms.entities import canonical_key
+from transforms.geo import GEO_FIELDS
 from transforms.records import Article
 from transforms.text import stable_id, word_count
 
@@ -32,9 +33,26 @@ def parse_timestamp(value: str | None) -> datetime | None:
     return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
+def _geo_key(geo: dict[str, Any] | None) -> tuple[Any, ...]:
+    return tuple(geo.get(f) for f in GEO_FIELDS) if geo else ()
+
+
+def majority_geo(votes: Counter[tuple[Any, ...]]) -> dict[str, Any]:
+    """An entity row has one geo although its name may be placed differently by different articles
+    ("Georgia"): the geo most articles of the batch gave it; ties go to the smaller (country_code,
+    geonames_id, ...) so the choice does not depend on batch order. Unresolved only if no article resolved
+    it. Across runs the row published first is kept (publish.sql inserts new entity ids only)."""
+    resolved = [(n, k) for k, n in votes.items() if k]
+    if not resolved:
+        return dict.fromkeys(GEO_FIELDS)
+    best = min(resolved, key=lambda nk: (-nk[0], tuple("" if v is None else str(v) for v in nk[1])))[1]
+    return dict(zip(GEO_FIELDS, best, strict=True))
+
+
 def to_rows(articles: list[Article], run_id: str, ingested_at: datetime) -> dict[str, Rows]:
     out: dict[str, Rows] = {k: [] for k in ("articles", "entities", "article_entities", "entity_mentions", "figures")}
     seen_entities: dict[str, dict[str, Any]] = {}
+    geo_votes: dict[str, Counter[tuple[Any, ...]]] = {}
     for a in articles:
         out["articles"].append({
             "article_id": a.article_id, "source_path": a.source_path, "source_id": a.source_id,
@@ -52,6 +70,7 @@ def to_rows(articles: list[Article], run_id: str, ingested_at: datetime) -> dict
         for ent in a.entities:
             eid = entity_id_for(ent.name, ent.type)
             seen_entities.setdefault(eid, {"entity_id": eid, "name": ent.name, "type": ent.type})
+            geo_votes.setdefault(eid, Counter())[_geo_key(ent.geo)] += 1
             offsets = [m.start for m in ent.mentions]
             link = links.get(eid)
             if link is None:
@@ -78,5 +97,5 @@ def to_rows(articles: list[Article], run_id: str, ingested_at: datetime) -> dict
                 "category": f.category, "qualifier": f.qualifier, "direction": f.direction, "surface": f.surface,
                 "sentence": f.sentence, "start_offset": f.start, "end_offset": f.end,
             })
-    out["entities"] = list(seen_entities.values())
+    out["entities"] = [{**row, **majority_geo(geo_votes[eid])} for eid, row in seen_entities.items()]
     return out
