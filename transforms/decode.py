@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import charset_normalizer
 import ftfy
+from ftfy import chardata
+from ftfy.badness import BADNESS_RE
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -46,6 +49,14 @@ _FTFY_MARKUP = _FTFY._replace(unescape_html=False)
 # Before the first '<', '&' counts too (an entity ftfy would unescape).
 _FTFY_WORK = re.compile(r"[^\t\n\x20-\x7e]")
 _CRLF = re.compile(r"(?<!\r)\r\n")
+# Characters that one of fix_text's character-level steps rewrites: C1 controls, ligatures, full/half width
+# forms, control characters and terminal escapes, line breaks other than \n, lone surrogates.
+_FTFY_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(
+    {*range(0x80, 0xA0), *chardata.LIGATURES, *chardata.WIDTH_MAP, *chardata.CONTROL_CHARS,
+     0x0D, 0x1B, 0x85, 0x2028, 0x2029})) + "\ud800-\udfff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Every alternative of ftfy's mojibake pattern holds a non-ASCII character and spans at most 7 characters.
+_BADNESS_REACH = 6
 _FTFY_WORK_OR_ENTITY = re.compile(r"[^\t\n\x20-\x25\x27-\x7e]")
 
 
@@ -173,10 +184,33 @@ def _fix_lines(text: str, start: int, end: int, config: ftfy.TextFixerConfig, wo
         line_start = text.rfind("\n", pos, m.start()) + 1 or pos
         line_end = text.find("\n", m.start(), end) + 1 or end
         out.append(text[pos:line_start])
-        out.append(ftfy.fix_text(text[line_start:line_end], config))
+        line = text[line_start:line_end]
+        entities = config.unescape_html == "auto" and "<" not in line
+        out.append(ftfy.fix_text(line, config) if entities or _ftfy_may_change(line) else line)
         pos = line_end
     out.append(text[pos:end])
     return "".join(out)
+
+
+def _ftfy_may_change(line: str) -> bool:
+    """False when no step of fix_text (entities aside) would change the line: no character a step rewrites,
+    already NFC, and no mojibake by ftfy's own test (which otherwise scans the whole of a long script line)."""
+    return bool(_FTFY_CHARS.search(line)) or not unicodedata.is_normalized("NFC", line) or _looks_bad(line)
+
+
+def _looks_bad(line: str) -> bool:
+    """ftfy.badness.is_bad(line), searched only near the non-ASCII runs every match must touch."""
+    start = end = -1
+    for m in _NON_ASCII.finditer(line):
+        a, b = max(0, m.start() - _BADNESS_REACH), m.end() + _BADNESS_REACH
+        if a > end >= 0:
+            if BADNESS_RE.search(line, start, end):
+                return True
+            start = a
+        elif start < 0:
+            start = a
+        end = b
+    return start >= 0 and BADNESS_RE.search(line, start, end) is not None
 
 
 def _read(data: bytes) -> tuple[str, str, bool]:
