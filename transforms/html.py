@@ -41,6 +41,7 @@ _RECALL_COLLAPSE = 0.25
 # the page's visible words. Each collapse on the readability and trafilatura-eval pages (6 of 612) is
 # below 0.21; 17% of those pages are below 0.3.
 _RECALL_SUSPECT = 0.3
+_UNUSED_DATE_SEARCH = {"original_date": True, "extensive_search": False}
 _VISIBLE_TEXT = lxml.etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
                                  smart_strings=False)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -158,8 +159,11 @@ def _trafilatura(tree: lxml_html.HtmlElement, url: str | None, favor_recall: boo
 
 
 def _trafilatura_meta(tree: lxml_html.HtmlElement, meta: PageMeta) -> Document | None:
+    # With a date from page_meta, trafilatura's date is not used: htmldate skips its text search
+    # (dateparser), its costliest part. The other fields do not depend on the date settings.
+    dates = None if meta.published_at is None else _UNUSED_DATE_SEARCH
     try:
-        return trafilatura.extract_metadata(tree, default_url=meta.url)
+        return trafilatura.extract_metadata(tree, default_url=meta.url, date_config=dates)
     except (ValueError, TypeError):  # what bare_extraction caught when it ran extract_metadata
         return None
 
