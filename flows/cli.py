@@ -151,6 +151,29 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     return run_query(_settings(args), q, args.format, sys.stdout, sys.stderr)
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from flows.search import run_search
+
+    return run_search(_settings(args), args.query, int(args.limit), args.format, sys.stdout, sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from flows.report import DEFAULT_REPORT, write_report
+    from warehouse.db import WarehouseBusy
+
+    settings = _settings(args)
+    if not settings.db.exists():
+        print(f"no warehouse at {settings.db}: run `newsetl run` first", file=sys.stderr)
+        return 1
+    try:
+        out = write_report(settings.db, Path(args.out) if args.out else DEFAULT_REPORT)
+    except WarehouseBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsetl", description="News ingestion ETL: Prefect + spaCy + DuckDB + GX.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -196,6 +219,18 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--limit", type=int, default=100)
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.set_defaults(func=cmd_quarantine)
+
+    se = sub.add_parser("search", help="full-text search (BM25) over published articles, best first")
+    se.add_argument("query")
+    se.add_argument("--db", metavar="FILE")
+    se.add_argument("--limit", type=int, default=10)
+    se.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    se.set_defaults(func=cmd_search)
+
+    rp = sub.add_parser("report", help="write one self-contained HTML report of the warehouse (works offline)")
+    rp.add_argument("--db", metavar="FILE")
+    rp.add_argument("--out", metavar="FILE", help="HTML file to write (default warehouse/reports/report.html)")
+    rp.set_defaults(func=cmd_report)
     return p
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from typing import Any, TextIO
@@ -10,6 +11,7 @@ import duckdb
 
 from flows.settings import Settings
 from warehouse.db import HERE, WarehouseBusy, connect
+from warehouse.extensions import ExtensionMissing, load_extension
 
 QUERIES_DIR = HERE / "queries"
 
@@ -29,6 +31,8 @@ def run_query(settings: Settings, query: str, fmt: str, out: TextIO, err: TextIO
     except WarehouseBusy as exc:
         print(str(exc), file=err)
         return 1
+    with contextlib.suppress(ExtensionMissing):
+        load_extension(con, "fts")  # so `analytics.search(...)` works here too
     try:
         cur = con.execute(query, params or [])
         cols = [d[0] for d in cur.description or []]

@@ -19,7 +19,9 @@ CREATE OR REPLACE MACRO analytics.search_terms(q) AS (
 -- title matched).
 CREATE OR REPLACE MACRO analytics.search(q, n := 20) AS TABLE
 WITH hits AS (
-    SELECT article_id, title, text, fts_main_articles.match_bm25(article_id, q) AS score
+    -- Rounded: BM25 sums in parallel, so the last bits of a score vary between calls: rounded scores keep
+    -- the order (ties by article_id) the same from one call to the next.
+    SELECT article_id, title, text, round(fts_main_articles.match_bm25(article_id, q), 6) AS score
     FROM main.articles
     WHERE score IS NOT NULL
     ORDER BY score DESC, article_id
