@@ -227,15 +227,20 @@ def sparkline(values: list[int], width: int = 140, height: int = 28) -> str:
 
 
 def _bar_by_day(values: list[dict[str, Any]], y: str, color: str, title_y: str, extra: list[str]) -> dict[str, Any]:
-    tooltip = [{"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "day"},
+    days = len({v["day"] for v in values})
+    tooltip = [{"field": "day", "type": "ordinal", "title": "day"},
                {"field": color, "type": "nominal"}, {"field": y, "type": "quantitative"}]
     tooltip += [{"field": f, "type": "quantitative"} for f in extra]
+    # A month or less reads best as one labelled bar per day; longer spans as a time axis.
+    x: dict[str, Any] = ({"field": "day", "type": "ordinal", "title": None, "axis": {"labelAngle": -40}}
+                         if days <= 31 else
+                         {"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": None})
     return {
-        "width": 720, "height": 220,
+        "width": 720 if days > 31 else max(160, min(720, 48 * days)), "height": 220,
         "data": {"values": values},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "x": {"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": None},
+            "x": x,
             "y": {"field": y, "type": "quantitative", "aggregate": "sum", "title": title_y},
             "color": {"field": color, "type": "nominal", "title": color},
             "tooltip": tooltip,
@@ -293,23 +298,28 @@ def _country_numeric(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _map_spec(places: list[dict[str, Any]], countries: list[dict[str, Any]]) -> dict[str, Any]:
     world = json.loads(WORLD_TOPOJSON.read_text(encoding="utf-8"))
+    outlines = {"values": world, "format": {"type": "topojson", "feature": "countries"}}
     land: dict[str, Any] = {
-        "data": {"values": world, "format": {"type": "topojson", "feature": "countries"}},
+        "data": outlines,
         "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.5, "fill": "#e3e6ea"},
     }
-    if countries:
-        land["transform"] = [{"lookup": "id", "from": {"data": {"values": countries}, "key": "id",
-                                                       "fields": ["country", "mentions", "articles"]},
-                              "default": 0}]
-        land["mark"].pop("fill")
-        land["encoding"] = {
-            "color": {"condition": {"test": "datum.mentions > 0", "field": "mentions", "type": "quantitative",
-                                    "scale": {"scheme": "blues", "type": "sqrt"}, "title": "country mentions"},
-                      "value": "#e3e6ea"},
-            "tooltip": [{"field": "country", "type": "nominal"}, {"field": "mentions", "type": "quantitative"},
-                        {"field": "articles", "type": "quantitative"}],
-        }
     layers = [land]
+    if countries:
+        # A second pass over the outlines keeps only the countries with mentions and shades them (one layer with
+        # a conditional colour drops the unmatched countries instead of greying them).
+        layers.append({
+            "data": outlines,
+            "transform": [{"lookup": "id", "from": {"data": {"values": countries}, "key": "id",
+                                                    "fields": ["country", "mentions", "articles"]}},
+                          {"filter": "datum.mentions > 0"}],
+            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.5},
+            "encoding": {
+                "color": {"field": "mentions", "type": "quantitative", "scale": {"scheme": "blues", "type": "sqrt"},
+                          "title": "country mentions"},
+                "tooltip": [{"field": "country", "type": "nominal"}, {"field": "mentions", "type": "quantitative"},
+                            {"field": "articles", "type": "quantitative"}],
+            },
+        })
     if places:
         values = [{"place": p["place"], "kind": p["place_kind"], "country": p["country_code"],
                    "latitude": float(p["latitude"]), "longitude": float(p["longitude"]),
