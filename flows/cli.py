@@ -52,11 +52,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     if problem:
         print(f"newsetl run: {problem}", file=sys.stderr)
         return 2
+    early = _start_crawl_early(settings)
     server = EarlyServer()  # boots while the pipeline imports
     if not settings.dask_address:
-        from flows.workers import prewarm_for
+        from flows.workers import prewarm_for, start_pool
 
-        prewarm_for(settings.inputs, settings.db, settings.workers or os.cpu_count() or 1, settings.spacy_model)
+        workers = settings.workers or os.cpu_count() or 1
+        if early is not None:  # the pages will need the model: load it while the crawl waits
+            start_pool(workers, settings.spacy_model)
+        else:
+            prewarm_for(settings.inputs, settings.db, workers, settings.spacy_model)
     from flows.pipeline import newsetl_run, task_runner_for
 
     flow = newsetl_run.with_options(task_runner=task_runner_for(settings))
@@ -68,12 +73,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         _quiet_prefect_shutdown()
         print(f"newsetl run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if early is not None:
+            early.release()
     _quiet_prefect_shutdown()
     _print_summary(result)
     if result["status"] != "published":
         print(f"newsetl run not published: {result['reason'] or result['status']}", file=sys.stderr)
         return 1
     return 0
+
+
+def _start_crawl_early(settings: Any) -> Any:
+    """With web sources, the crawl starts now, while Prefect boots (see flows/early.py)."""
+    if not settings.has_web_sources:
+        return None
+    from flows.early import start
+
+    return start(settings)
 
 
 def _quiet_prefect_shutdown() -> None:

@@ -566,6 +566,32 @@ def new_crawl(settings: Settings, prior: PriorWeb, spool: Path, run_id: str) -> 
     return Crawl(FetchPolicy.from_settings(settings), prior, spool, run_id, archive)
 
 
+class CrawlHandle:
+    """A crawl running in a thread of its own; its pages can be taken (`crawl.next_pages`) while it runs."""
+
+    def __init__(self, crawl: Crawl, sources: list[WebSource]) -> None:
+        self.crawl = crawl
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(sources,), name="newsetl-crawl", daemon=True)
+        self.thread.start()
+
+    def _run(self, sources: list[WebSource]) -> None:
+        try:
+            run_crawl(self.crawl, sources)
+        except BaseException as exc:  # surfaced by join(); whoever waits in next_pages is released
+            self.error = exc
+            with self.crawl._cond:
+                self.crawl.finished = True
+                self.crawl._cond.notify_all()
+
+    def join(self) -> CrawlResult:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.crawl.result is not None
+        return self.crawl.result
+
+
 def run_crawl(crawl: Crawl, sources: list[WebSource]) -> CrawlResult:
     try:
         return crawl.run(sources)

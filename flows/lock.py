@@ -17,6 +17,11 @@ class LockBusy(RuntimeError):
     pass
 
 
+# Locks this process holds, by path: a RunLock taken again in the same process (the CLI takes it before a web
+# crawl starts, the flow takes it again) nests instead of waiting for itself.
+_HELD: dict[str, int] = {}
+
+
 class RunLock:
     def __init__(self, db: Path, timeout_s: float, run_id: str) -> None:
         self.path = db.parent / f".{db.name}.lock"
@@ -32,6 +37,12 @@ class RunLock:
             return "another newsetl run"
 
     def __enter__(self) -> RunLock:
+        key = str(self.path.resolve())
+        if key in _HELD:
+            _HELD[key] += 1
+            self._nested = True
+            return self
+        self._nested = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.timeout_s
@@ -51,9 +62,15 @@ class RunLock:
         info = {"run_id": self.run_id, "pid": os.getpid(), "since": time.strftime("%Y-%m-%dT%H:%M:%S")}
         os.write(fd, json.dumps(info).encode())
         self._fh = fd
+        _HELD[key] = 1
         return self
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        key = str(self.path.resolve())
+        if getattr(self, "_nested", False):
+            _HELD[key] -= 1
+            return
+        _HELD.pop(key, None)
         if self._fh is not None:
             fcntl.flock(self._fh, fcntl.LOCK_UN)
             os.close(self._fh)

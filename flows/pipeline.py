@@ -10,7 +10,6 @@ import contextvars
 import os
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,12 +23,14 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
-from flows.fetch import Crawl, CrawlResult, new_crawl, run_crawl
+from flows.early import EarlyCrawl, new_run_id
+from flows.early import take as take_early
+from flows.fetch import CrawlHandle, CrawlResult, new_crawl
 from flows.ledger import RunLedger, RunSummary
 from flows.lock import RunLock
 from flows.progress import RunProgress, print_summary
 from flows.settings import Settings
-from flows.sources import InputFile, WebSource, discover, load_sources
+from flows.sources import InputFile, discover, load_sources
 from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files, parse_isolated
 from flows.workers import IN_PROCESS_MAX_FILES, run_batch, start_pool, stop_pool
 from transforms.dedup import DuplicateIndex, from_bytes
@@ -84,8 +85,9 @@ def discover_inputs(inputs: list[Path]) -> tuple[list[InputFile], list[Rejection
 
 
 @task(name="fetch-web-sources", cache_policy=NO_CACHE)
-def fetch_task(crawl: Crawl, sources: list[WebSource]) -> CrawlResult:
-    return run_crawl(crawl, sources)
+def fetch_task(handle: CrawlHandle) -> CrawlResult:
+    """The crawl (running in its own thread since the run started): this task spans it in the UI."""
+    return handle.join()
 
 
 @task(name="parse-files", cache_policy=NO_CACHE)
@@ -198,8 +200,9 @@ def _pool_stopped() -> Iterator[None]:
 
 def run_pipeline(settings: Settings, workers: int) -> RunSummary:
     log = get_run_logger()
-    started = datetime.now(UTC)
-    run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    early = take_early(settings.db) if settings.has_web_sources else None
+    started = early.started if early else datetime.now(UTC)
+    run_id = early.run_id if early else new_run_id(started)
     ledger = RunLedger(run_id, started)
     summary = ledger.summary
     timer = StageTimer()
@@ -213,7 +216,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
                 log.warning("input %s does not exist", rej.source_path)
         todo = ledger.inputs(files, refused, prior)
         staging = StagingArea(db, run_id)
-        crawl = _start_crawl(settings, workers, prior, staging, ledger) if settings.has_web_sources else None
+        crawl = _start_crawl(settings, workers, prior, staging, ledger, early) if settings.has_web_sources else None
         log.info("run %s: %d inputs, %d unchanged, %d to process%s", run_id, summary.files_seen,
                  summary.files_unchanged, len(todo), " and the pages of the web sources" if crawl else "")
         _extract_and_stage(todo, crawl, prior, ledger, staging, settings, cfg, workers, timer, progress)
@@ -242,40 +245,42 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
 
 
 class _CrawlThread:
-    """The crawl as a Prefect task run in a thread of its own: the flow parses and extracts the pages it has
+    """The crawl's Prefect task, waited on in a thread of its own: the flow parses and extracts the pages
     fetched so far while the crawl waits on politeness delays."""
 
-    def __init__(self, crawl: Crawl, sources: list[WebSource]) -> None:
-        self.crawl = crawl
+    def __init__(self, handle: CrawlHandle) -> None:
+        self.crawl = handle.crawl
+        self.result: CrawlResult | None = None
         self.error: BaseException | None = None
         ctx = contextvars.copy_context()  # the flow run's context: the task run is recorded under it
-        self.thread = threading.Thread(target=ctx.run, args=(self._run, sources), name="newsetl-crawl",
+        self.thread = threading.Thread(target=ctx.run, args=(self._run, handle), name="newsetl-fetch-task",
                                        daemon=True)
         self.thread.start()
 
-    def _run(self, sources: list[WebSource]) -> None:
+    def _run(self, handle: CrawlHandle) -> None:
         try:
-            fetch_task(self.crawl, sources)
-        except BaseException as exc:  # surfaced by join(); pages waiting in next_pages are released
+            self.result = fetch_task(handle)
+        except BaseException as exc:
             self.error = exc
-            with self.crawl._cond:
-                self.crawl.finished = True
-                self.crawl._cond.notify_all()
 
     def join(self) -> CrawlResult:
         self.thread.join()
         if self.error is not None:
             raise self.error
-        assert self.crawl.result is not None
-        return self.crawl.result
+        assert self.result is not None
+        return self.result
 
 
 def _start_crawl(settings: Settings, workers: int, prior: PriorState, staging: StagingArea,
-                 ledger: RunLedger) -> _CrawlThread:
-    """Start the crawl, and the NLP workers and the GX import beside it (a crawl mostly waits)."""
-    crawl = new_crawl(settings, prior.web, staging.dir / f"{ledger.run_id}.pages", ledger.run_id)
-    ledger.attach(crawl.rows)
-    thread = _CrawlThread(crawl, load_sources(settings.sources, settings.sources_file))
+                 ledger: RunLedger, early: EarlyCrawl | None) -> _CrawlThread:
+    """Start the crawl (or take the one the CLI started), and the NLP workers and the GX import beside it."""
+    if early is not None:
+        handle = early.handle
+    else:
+        crawl = new_crawl(settings, prior.web, staging.dir / f"{ledger.run_id}.pages", ledger.run_id)
+        handle = CrawlHandle(crawl, load_sources(settings.sources, settings.sources_file))
+    ledger.attach(handle.crawl.rows)
+    thread = _CrawlThread(handle)
     if not settings.dask_address:
         start_pool(workers, settings.spacy_model)
     threading.Thread(target=_preimport_gate, name="preimport-gx", daemon=True).start()
