@@ -169,5 +169,6 @@ def test_report_degrades_without_places(tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert "no resolved places yet" in html and "Paris" in html
     assert [p.name for p in out.parent.iterdir()] == ["report.html"]  # written atomically, no temp file left
+    assert out.stat().st_mode & 0o444 == 0o444
     assert top_entities_and_places(db) == [{"name": "Paris", "type": "location", "articles": 1, "mentions": 2,
                                             "country_code": None}]
