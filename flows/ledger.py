@@ -53,6 +53,8 @@ class RunSummary:
     failed_expectations: list[str] = field(default_factory=list)
     failure_details: list[str] = field(default_factory=list)  # markdown lines: expectation, detail, samples
     docs_index: str | None = None
+    report_path: str | None = None
+    top_entities: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
 

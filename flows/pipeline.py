@@ -310,6 +310,18 @@ def _log_fetches(log: Any, s: RunSummary) -> None:
              s.fetch_failed, s.fetch_seconds)
 
 
+def _refresh_report(settings: Settings, summary: RunSummary, log: Any) -> None:
+    """Regenerate the HTML report and read the top entities for the artifact; never fails the run."""
+    try:
+        from flows.report import top_entities_and_places, write_report
+
+        with_report = write_report(settings.db, settings.resolved_reports_dir / "report.html")
+        summary.report_path = str(with_report.resolve())
+        summary.top_entities = top_entities_and_places(settings.db, 20)
+    except Exception as exc:  # the data is published; a report problem is only a warning
+        log.warning("could not write the report: %s: %s", type(exc).__name__, exc)
+
+
 def _validate(staging: StagingArea, summary: RunSummary, settings: Settings, prior: PriorState) -> Any:
     if summary.files_seen == summary.files_unchanged:
         # Nothing new was staged: there is nothing to validate and nothing to publish but the run's rows.
@@ -338,6 +350,8 @@ def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, set
             publish_task(db, staging.path, settings.lock_timeout_s)
         summary.status = "published"
         cleanup_staging(db)
+        if settings.report_after_run:
+            _refresh_report(settings, summary, log)
         return
     fetches = list(ledger.fetches.values())
     staging.close()
@@ -474,9 +488,13 @@ Validation: **{"passed" if s.validation_success else "FAILED"}**. Failed expecta
 {_web_markdown(s)}
 {("Reason: " + s.reason) if s.reason else ""}
 {("Data Docs: `" + s.docs_index + "`") if s.docs_index else ""}
+{("Report: [" + s.report_path + "](file://" + s.report_path + ")") if s.report_path else ""}
 """
     try:
         create_markdown_artifact(key="newsetl-run-summary", markdown=md, description=f"newsetl run {s.run_id}")
+        if s.top_entities:
+            create_table_artifact(key="newsetl-top-entities", table=s.top_entities,
+                                  description=f"newsetl run {s.run_id}: top entities and places")
         if s.fetch_by_source:
             rows = [{**{k: v for k, v in d.items() if k != "reasons"},
                      "reasons": ", ".join(f"{k} {v}" for k, v in sorted(d["reasons"].items()))}

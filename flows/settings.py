@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     max_urls_per_run: int = Field(default=5000, description="article URLs fetched per run; the rest are skipped")
     refetch_failed_after_s: float = Field(
         default=86400.0, description="a URL that failed for good (too large, challenge page, ...) rests this long")
+    report_after_run: bool = Field(default=True, description="regenerate the HTML report after each published run")
     keep_archive: bool = Field(default=True, description="keep every response in a WARC file beside the warehouse")
 
     # Concurrency.
