@@ -15,8 +15,9 @@ so `explain()` can print why a place won or was refused:
 4. source: the ccTLD of the source domain (.co.uk -> GB, .fr -> FR) adds a little;
 5. context: the other places and nationality words of the article (their first-pass picks) support
    candidates in the same country, the same division, or a neighbouring country;
-6. refusals: unresolved beats wrong: a small town nobody supports, a near-tie between countries, a name
-   that is also part of a person's name in the article, a word that is not a place.
+6. refusals: unresolved beats wrong: a small town nobody supports (or only the article's country supports
+   while a much bigger namesake exists abroad), an alternate name of a mid-size city alone, a near-tie
+   between countries, a name that is also part of a person's name in the article, a word that is not a place.
 """
 
 from __future__ import annotations
@@ -63,6 +64,11 @@ CONTEXT_ADMIN1_BONUS = 1.5  # ... or in its division
 CONTEXT_CAP = 2  # ... counting at most this many supporters each
 NEIGHBOUR_BONUS = 0.5  # once, when a neighbouring country is in the article (less than direct support)
 SMALL_CITY_POPULATION = 50_000  # a town below this needs support (qualifier, source, context) to be kept
+OUTCLASS_FACTOR = 5  # ... and a town that small loses to a foreign namesake this many times bigger unless
+# qualified or on a source of its country: BBC texts had Geneva (Illinois, 22k) over Geneva (183k) from US
+# context alone, and Paris (Illinois, 8k) in a near-tie with Paris next to "Illinois"
+ALT_UNSUPPORTED_MIN_POPULATION = 500_000  # an alternate name alone ("Duran" -> Eloy Alfaro, 316k) needs a
+# big city ("Kiev", "Bangalore", "Frankfurt") or support from the article
 AMBIGUITY_MARGIN = 0.5  # a runner-up in another country this close: refuse rather than guess
 _QUALIFIER_RE = re.compile(r",\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
 _SAINT_RE = re.compile(r"\bsaint\b")
@@ -274,7 +280,8 @@ def _build() -> Gazetteer:
         add(c["name"], Candidate(place))
         if c["population"] >= ALT_NAME_MIN_POPULATION:
             for alt in c.get("alternatenames", ()):
-                if alt[:1].isupper() and _latin(alt) and (k := key(alt)) not in reserved:
+                # "QC" (Quezon City) is an abbreviation of anything: alternates need a lowercase letter
+                if alt[:1].isupper() and not alt.isupper() and _latin(alt) and (k := key(alt)) not in reserved:
                     add(alt, Candidate(place, ALT_NAME_PENALTY, "alternate"), k=k)
     _keep_one_capital(names)
 
@@ -362,33 +369,43 @@ def source_country(domain: str | None, gaz: Gazetteer | None = None) -> str | No
 
 
 def candidates(name: str, gaz: Gazetteer | None = None) -> list[Candidate]:
-    """Gazetteer entries for a name. Same-name rules: in one country a big city beats its division ("New
-    York"), else the division wins ("Quebec"); a city named like a country is penalised."""
+    """Gazetteer entries for a name, after the same-name rules (`_same_name_loser`)."""
     gaz = gaz or gazetteer()
     k = key(name)
     if not k or k in gaz.not_places:
         return []
     cands = list(gaz.names.get(k, ()))
-    divisions = {(c.place.country_code, c.place.admin1_code): c for c in cands if c.place.kind == "admin1"}
     named = {c.place.country_code for c in cands if c.via == "name"}
     out = []
     for c in cands:
-        p = c.place
-        if c.via == "alternate" and named - {p.country_code}:
+        if c.via == "alternate" and named - {c.place.country_code}:
             continue  # "Victoria" is a Hong Kong alternate, but Victoria BC, the Seychelles' capital...
-        if p.kind == "city":
-            div = divisions.get((p.country_code, p.admin1_code))
-            if div is not None and p.population < CITY_BEATS_DIVISION_POPULATION:
-                continue
-        if c.via == "iso" and p.kind == "region" and any(
-                o.place.kind == "city" and o.place.country_code == p.country_code for o in cands):
-            continue  # "Durham" the city, not County Durham's short ISO name
-        if p.kind == "admin1" and any(o.place.kind == "city" and o.place.country_code == p.country_code and
-                                      o.place.admin1_code == p.admin1_code and
-                                      o.place.population >= CITY_BEATS_DIVISION_POPULATION for o in cands):
+        if any(_same_name_loser(c, o) for o in cands if o is not c):
             continue
         out.append(c)
     return out
+
+
+def _same_name_loser(c: Candidate, o: Candidate) -> bool:
+    """Whether `c` gives way to `o`, a place of the same name in the same country:
+    - a division GeoNames cannot place gives way to a city (Maseru);
+    - a city inside its namesake division: the city if it has a million people (New York), else the
+      division (Quebec);
+    - a small town outside it gives way to the division (Wales, the nation; not the English village);
+      a big one does not (Washington, DC beside Washington state: scoring decides);
+    - a UK county's short name gives way to a town (Durham)."""
+    p, q = c.place, o.place
+    if p.country_code != q.country_code:
+        return False
+    if p.kind in ("admin1", "region") and c.via == "iso" and q.kind == "city":
+        return True
+    if p.kind == "city" and q.kind == "admin1" and o.via != "iso":
+        if p.admin1_code == q.admin1_code:
+            return p.population < CITY_BEATS_DIVISION_POPULATION
+        return p.population < SMALL_CITY_POPULATION
+    if p.kind == "admin1" and q.kind == "city" and c.via != "iso" and q.admin1_code == p.admin1_code:
+        return q.population >= CITY_BEATS_DIVISION_POPULATION
+    return False
 
 
 def _prior(c: Candidate, has_country: bool) -> tuple[float, list[str]]:
@@ -472,10 +489,27 @@ def _score(loc: _Loc, gaz: Gazetteer, source: str | None, countries: Counter[str
 
 
 def _supported(best: Scored) -> bool:
-    return any(r.startswith(("qualifier:", "source:", "context_")) for r in best.reasons)
+    """Support from the article itself: a neighbouring country alone does not count (Hilton, New York)."""
+    return any(r.startswith(("qualifier:", "source:", "context_country", "context_admin1")) for r in best.reasons)
+
+
+def _specific(s: Scored) -> bool:
+    return any(r.startswith(("qualifier:", "source:")) for r in s.reasons)
+
+
+def _outclassed(s: Scored, scored: list[Scored]) -> bool:
+    """A small town (not a capital) with no qualifier or source beside a much bigger place of that name in
+    another country."""
+    p = s.cand.place
+    if p.kind != "city" or p.population >= SMALL_CITY_POPULATION or p.capital or _specific(s):
+        return False  # a small capital (Victoria, Seychelles) is still what its country's news means
+    return any(o.cand.place.country_code != p.country_code and
+               (o.cand.place.kind != "city" or o.cand.place.population >= OUTCLASS_FACTOR * p.population)
+               for o in scored)
 
 
 def _decide(loc: _Loc, scored: list[Scored], person_words: set[str]) -> Resolution:
+    scored = [s for s in scored if not _outclassed(s, scored)]
     if not scored:
         return Resolution(loc.name, None, refused="not_in_gazetteer")
     best = scored[0]
@@ -489,6 +523,8 @@ def _decide(loc: _Loc, scored: list[Scored], person_words: set[str]) -> Resoluti
         res.refused = "person_name"
     elif best.cand.via == "weak" and not _supported(best):
         res.refused = "weak_alias_unsupported"
+    elif best.cand.via == "alternate" and p.population < ALT_UNSUPPORTED_MIN_POPULATION and not _supported(best):
+        res.refused = "alternate_name_unsupported"
     elif p.kind == "city" and p.population < SMALL_CITY_POPULATION and not _supported(best):
         res.refused = "small_town_unsupported"
     elif other is not None and best.score - other.score < AMBIGUITY_MARGIN:
