@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import HERE, connect
+from warehouse.db import HERE, connect, sql_string
 
 REPORT_SQL_DIR = HERE / "report"
 WORLD_TOPOJSON = REPORT_SQL_DIR / "world-110m.json"
@@ -73,10 +73,6 @@ def _optional_rows(con: duckdb.DuckDBPyConnection, name: str) -> list[dict[str, 
         return None
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _staged_quarantine(con: duckdb.DuckDBPyConnection, db: Path, runs: list[dict[str, Any]]
                        ) -> dict[str, list[dict[str, Any]]]:
     """A failed run publishes nothing, but keeps its staging file: its quarantine reasons are read there."""
@@ -90,7 +86,7 @@ def _staged_quarantine(con: duckdb.DuckDBPyConnection, db: Path, runs: list[dict
             continue
         try:
             # ATTACH takes no parameters; the path is the warehouse's own staging file, quoted.
-            con.execute(f"ATTACH {_quote(path)} AS stg (READ_ONLY)")
+            con.execute(f"ATTACH {sql_string(str(path))} AS stg (READ_ONLY)")
         except duckdb.Error:
             continue  # still being written or damaged: the runs row says enough
         try:

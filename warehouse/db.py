@@ -48,6 +48,12 @@ def connect(path: Path, *, read_only: bool = False, timeout_s: float = 0.0) -> d
             delay = min(delay * 1.5, 2.0)
 
 
+def sql_string(value: str) -> str:
+    """A SQL string literal (single quotes doubled), for the statements DuckDB takes no parameter in (LOAD,
+    ATTACH): only for paths this code chose (package files, staging files), never for input values."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _statements(sql: str) -> list[str]:
     # Our .sql files hold `;`-terminated statements with no `;` or `--` inside string literals.
     body = "\n".join(re.sub(r"--.*$", "", line) for line in sql.splitlines())

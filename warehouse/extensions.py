@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import sql_string
+
 
 class ExtensionMissing(RuntimeError):
     """The extension's package is not installed for this duckdb version."""
@@ -36,5 +38,4 @@ def extension_path(name: str) -> Path:
 
 def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """LOAD the extension from its package file (never INSTALL: that would go to the network)."""
-    path = str(extension_path(name)).replace("'", "''")  # the package folder, never input data
-    con.execute(f"LOAD '{path}'")
+    con.execute(f"LOAD {sql_string(str(extension_path(name)))}")  # LOAD takes no parameter
