@@ -216,7 +216,7 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
                 log.warning("input %s does not exist", rej.source_path)
         todo = ledger.inputs(files, refused, prior)
         staging = StagingArea(db, run_id)
-        crawl = _start_crawl(settings, workers, prior, staging, ledger, early) if settings.has_web_sources else None
+        crawl = _start_crawl(settings, prior, staging, ledger, early) if settings.has_web_sources else None
         log.info("run %s: %d inputs, %d unchanged, %d to process%s", run_id, summary.files_seen,
                  summary.files_unchanged, len(todo), " and the pages of the web sources" if crawl else "")
         _extract_and_stage(todo, crawl, prior, ledger, staging, settings, cfg, workers, timer, progress)
@@ -271,20 +271,17 @@ class _CrawlThread:
         return self.result
 
 
-def _start_crawl(settings: Settings, workers: int, prior: PriorState, staging: StagingArea,
-                 ledger: RunLedger, early: EarlyCrawl | None) -> _CrawlThread:
-    """Start the crawl (or take the one the CLI started), and the NLP workers and the GX import beside it."""
+def _start_crawl(settings: Settings, prior: PriorState, staging: StagingArea, ledger: RunLedger,
+                 early: EarlyCrawl | None) -> _CrawlThread:
+    """Start the crawl (or take the one the CLI started); `_extract_and_stage` then starts the NLP workers and
+    the GX import beside it, as for any run with more than a few files."""
     if early is not None:
         handle = early.handle
     else:
         crawl = new_crawl(settings, prior.web, staging.dir / f"{ledger.run_id}.pages", ledger.run_id)
         handle = CrawlHandle(crawl, load_sources(settings.sources, settings.sources_file))
     ledger.attach(handle.crawl.rows)
-    thread = _CrawlThread(handle)
-    if not settings.dask_address:
-        start_pool(workers, settings.spacy_model)
-    threading.Thread(target=_preimport_gate, name="preimport-gx", daemon=True).start()
-    return thread
+    return _CrawlThread(handle)
 
 
 def _chunk_stream(todo: list[InputFile], crawl: _CrawlThread | None, size: int,

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from transforms.web import FINAL_FAILURES, PriorWeb
-from warehouse.db import HERE, _statements, append_rows, connect, migrate, view_statements
+from warehouse.db import HERE, _statements, append_rows, connect, migrate, sql_string, view_statements
 from warehouse.fts import refresh_search_index
 
 PUBLISH_SQL = HERE / "publish.sql"
@@ -155,11 +155,6 @@ class StagingArea:
 
     def close(self) -> None:
         self.con.close()
-
-
-def sql_string(value: str) -> str:
-    """A SQL string literal (single quotes doubled), for the few statements that take no parameters."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def staging_dir(db: Path) -> Path:
