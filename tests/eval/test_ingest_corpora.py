@@ -19,7 +19,7 @@ import pytest
 
 from transforms.ingest import ParseLimits, gunzip_capped, parse_file
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 BBC = SHARED / "corpus" / "bbc"
 FEEDS = SHARED / "corpus" / "feeds"
 LIMITS = ParseLimits()
@@ -150,7 +150,7 @@ def test_gzip_members_and_padding() -> None:
 
 
 def test_gzipped_feed_and_jsonl() -> None:
-    feed = (Path(__file__).resolve().parents[1] / "seeds" / "sample_feed.xml").read_bytes()
+    feed = (Path(__file__).resolve().parents[2] / "seeds" / "sample_feed.xml").read_bytes()
     assert len(parse_file(gzip.compress(feed), "f.xml.gz", "f.xml.gz", LIMITS).articles) == 2
     jsonl = b'{"body": "Storm closes Lagos airport."}\n'
     assert len(parse_file(gzip.compress(jsonl), "r.jsonl.gz", "r.jsonl.gz", LIMITS).articles) == 1

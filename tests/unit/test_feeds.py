@@ -9,7 +9,7 @@ import pytest
 
 from transforms.feeds import html_to_paragraphs, parse_feed, title_from_body, unsafe_xml_reason
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 CHANNEL = "<title>Wire</title><link>https://wire.example.com/</link>"

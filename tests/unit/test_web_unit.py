@@ -52,7 +52,7 @@ def test_sitemap_listing_index_news_and_entities() -> None:
 
 
 def test_feed_listing_and_unsafe_feed() -> None:
-    data = (Path(__file__).resolve().parents[1] / "seeds" / "sample_feed.xml").read_bytes()
+    data = (Path(__file__).resolve().parents[2] / "seeds" / "sample_feed.xml").read_bytes()
     links = feed_listing(data, "https://example.org/").pages
     assert links and all(u.startswith("https://") for u in links)
     with pytest.raises(ValueError):

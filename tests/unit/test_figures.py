@@ -10,8 +10,8 @@ import pytest
 from transforms.figures import extract_figures
 from transforms.records import QUALIFIERS, Figure
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_d89afe0183712226.txt"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_d89afe0183712226.txt"
 
 
 def one(text: str) -> Figure:

@@ -12,7 +12,7 @@ from transforms.entities import extract_entities, load_ner
 from transforms.entity_rules import fix_type, repair_span
 from transforms.records import ENTITY_TYPES, Entity
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SEED = SHARED / "seeds" / "000_d89afe0183712226.txt"
 EXPECTED = json.loads((SHARED / "gold" / "seed_expected.json").read_text(encoding="utf-8"))
 

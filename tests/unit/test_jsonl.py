@@ -7,7 +7,7 @@ from pathlib import Path
 
 from transforms.jsonl import normalise_date, parse_jsonl
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def _lines(*records: object) -> bytes:

@@ -36,7 +36,7 @@ from tests.websites import (
     site_named,
 )
 
-BBC = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "bbc"
+BBC = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "bbc"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLOORS = json.loads((ROOT / "tests" / "eval_floors" / "figures.json").read_text(encoding="utf-8"))
 GOLD = ROOT.parent / "shared" / "gold"
 

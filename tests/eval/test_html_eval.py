@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "readability"
 FLOORS = json.loads((ROOT / "tests" / "eval_floors" / "html.json").read_text(encoding="utf-8"))
 

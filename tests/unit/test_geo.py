@@ -30,7 +30,7 @@ from transforms.plaintext import parse_plaintext
 from transforms.records import Entity, Mention
 from transforms.tables import to_rows
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -310,7 +310,7 @@ def test_gate_rejects_out_of_range_coordinates_and_bad_country_codes(tmp_path: P
     import pandas as pd
 
     from expectations.gate import GateThresholds, audit
-    from tests.test_expectations import NOW, good_frames, good_stats
+    from tests.unit.test_expectations import NOW, good_frames, good_stats
 
     frames = good_frames()
     ents = frames["entities"]

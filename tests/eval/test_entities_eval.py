@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLOORS = json.loads((ROOT / "tests" / "eval_floors" / "entities.json").read_text(encoding="utf-8"))
 GUM = ROOT.parent / "shared" / "gold" / "gum_news.jsonl"
 
