@@ -4,6 +4,9 @@
 -- Articles from re-processed (new or edited) inputs are replaced as a whole.
 CREATE OR REPLACE TEMP TABLE _replaced AS
     SELECT article_id FROM main.articles WHERE source_path IN (SELECT source_path FROM stg.files);
+-- Entities the replaced articles linked to: if no article links to one after this publish, it goes too.
+CREATE OR REPLACE TEMP TABLE _unlinked AS
+    SELECT DISTINCT entity_id FROM main.article_entities WHERE article_id IN (SELECT article_id FROM _replaced);
 DELETE FROM main.article_entities WHERE article_id IN (SELECT article_id FROM _replaced);
 DELETE FROM main.entity_mentions WHERE article_id IN (SELECT article_id FROM _replaced);
 DELETE FROM main.figures WHERE article_id IN (SELECT article_id FROM _replaced);
@@ -23,6 +26,8 @@ INSERT INTO main.article_signatures BY NAME SELECT * FROM stg.article_signatures
 INSERT INTO main.quarantine BY NAME SELECT * FROM stg.quarantine;
 INSERT INTO main.duplicates BY NAME SELECT * FROM stg.duplicates;
 INSERT INTO main.files BY NAME SELECT * FROM stg.files;
+DELETE FROM main.entities WHERE entity_id IN (SELECT entity_id FROM _unlinked)
+    AND entity_id NOT IN (SELECT entity_id FROM main.article_entities);
 
 -- Aliases are derived from the published mentions, so they always show every merge.
 DELETE FROM main.entity_aliases;
@@ -36,3 +41,4 @@ INSERT INTO main.fetches BY NAME SELECT * FROM stg.fetches;
 
 INSERT INTO main.runs BY NAME SELECT * FROM stg.runs;
 DROP TABLE _replaced;
+DROP TABLE _unlinked;

@@ -22,15 +22,15 @@ PUBLISH_SQL = HERE / "publish.sql"
 KEEP_AUDITED_SQL = HERE / "keep_audited.sql"
 MAX_RETRY_RUNS = 3  # a page that failed retryably is tried again on this many later runs
 AUDITED_COLUMNS = {
-    "entities": ("entity_id", "name", "type"),
+    "entities": ("entity_id", "name", "type", "country_code", "latitude", "longitude"),
     "article_entities": ("article_id", "entity_id", "mentions"),
     "figures": ("figure_id", "article_id", "value", "category", "qualifier"),
 }
 # SQL built once from the code constants above (no value from input ever reaches it).
 _AUDIT_SQL = {t: "SELECT " + ", ".join(cols) + " FROM " + t for t, cols in AUDITED_COLUMNS.items()}
+# Defaults for direct callers; a run passes Settings.staging_memory_limit / publish_memory_limit.
 STAGING_MEMORY_LIMIT = "128MB"
 PUBLISH_MEMORY_LIMIT = "256MB"
-_PUBLISH_LIMIT_SQL = "SET memory_limit = '" + PUBLISH_MEMORY_LIMIT + "'"
 
 
 @dataclass(slots=True)
@@ -106,14 +106,14 @@ def _read_web(con: duckdb.DuckDBPyConnection, state: PriorState) -> PriorWeb:
 class StagingArea:
     """A run's staged rows in a DuckDB file of their own beside the warehouse (kept after a failed run)."""
 
-    def __init__(self, db: Path, run_id: str) -> None:
+    def __init__(self, db: Path, run_id: str, memory_limit: str = STAGING_MEMORY_LIMIT) -> None:
         self.dir = staging_dir(db)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / f"{run_id}.duckdb"
         self.path.unlink(missing_ok=True)
         # Staged rows wait on disk, not in memory: DuckDB's buffer cache would otherwise keep every page the
         # run wrote (bodies included), and the flow process would grow with the corpus.
-        self.con = duckdb.connect(str(self.path), config={"memory_limit": STAGING_MEMORY_LIMIT})
+        self.con = duckdb.connect(str(self.path), config={"memory_limit": memory_limit})
         migrate(self.con)
 
     def append(self, table: str, rows: list[dict[str, Any]]) -> int:
@@ -161,14 +161,14 @@ def staging_dir(db: Path) -> Path:
     return db.parent / ".staging" / db.stem
 
 
-def publish(db: Path, staging: Path, timeout_s: float) -> None:
+def publish(db: Path, staging: Path, timeout_s: float, memory_limit: str = PUBLISH_MEMORY_LIMIT) -> None:
     """Apply migrations, then publish the staging file, (re)create the views and refresh the search index in one
     transaction."""
     con = connect(db, timeout_s=timeout_s)
     try:
         # One transaction holds the whole batch: without a cap DuckDB keeps it in memory (measured: +825 MB
         # for 22k articles, +335 MB with the cap, spilling the rest to disk).
-        con.execute(_PUBLISH_LIMIT_SQL)
+        con.execute("SET memory_limit = " + sql_string(memory_limit))
         migrate(con)
         # duckdb 1.5 takes no parameter in ATTACH: the path (the warehouse's own staging file, never input
         # data) is quoted as a SQL string literal.
