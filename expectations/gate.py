@@ -45,25 +45,23 @@ SAMPLE_VALUES = 5  # offending values kept per failed expectation for reports
 MAX_VALUE_CHARS = 200  # long values (titles) are cut in RowFailure.value
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class GateThresholds:
-    min_articles_per_run: int = 1
-    max_quarantine_ratio: float = 0.5
-    max_no_entity_ratio: float = 0.5
-    min_body_chars: int = 20
-    max_body_chars: int = 2_000_000
-    # Proposed settings (see module docstring); defaults apply while flows/settings.py lacks them.
-    max_new_language_share: float = 0.5  # share of articles in never-published languages that fails
-    warn_new_source_share: float = 0.9  # share of articles from never-published domains that warns
-    min_history_articles: int = 20  # distribution checks need this many published articles
+    """A view of the Settings fields the audit reads (same names and meanings; no defaults of its own)."""
+
+    min_articles_per_run: int
+    max_quarantine_ratio: float
+    max_no_entity_ratio: float
+    min_body_chars: int
+    max_body_chars: int
+    max_new_language_share: float  # share of articles in never-published languages that fails
+    warn_new_source_share: float  # share of articles from never-published domains that warns
+    min_history_articles: int  # distribution checks need this many published articles
 
     @classmethod
     def from_settings(cls, settings: Any) -> GateThresholds:
-        """Read every field of the same name from a settings object; absent ones keep their defaults."""
-        defaults = cls()
-        return cls(**{
-            name: getattr(settings, name, getattr(defaults, name)) for name in cls.__dataclass_fields__
-        })
+        """Every field from the settings field of the same name (a missing one is an AttributeError)."""
+        return cls(**{name: getattr(settings, name) for name in cls.__dataclass_fields__})
 
 
 @dataclass

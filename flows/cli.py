@@ -61,14 +61,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         if early is not None:  # the pages will need the model: load it while the crawl waits
             start_pool(workers, settings.spacy_model)
         else:
-            prewarm_for(settings.inputs, settings.db, workers, settings.spacy_model)
+            prewarm_for(settings.inputs, settings.db, workers, settings.spacy_model, settings.in_process_max_files)
     from flows.pipeline import newsetl_run, task_runner_for
 
     flow = newsetl_run.with_options(task_runner=task_runner_for(settings))
     server.hand_over()
     try:
-        result = flow(inputs=[str(p) for p in settings.inputs], db=str(settings.db), sources=settings.sources,
-                      sources_file=str(settings.sources_file) if settings.sources_file else None)
+        result = flow(settings=settings.to_params())
     except Exception as exc:  # one line on stderr, not a traceback
         _quiet_prefect_shutdown()
         print(f"newsetl run failed: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -36,6 +36,7 @@ from protego import Protego
 from flows.archive import WarcArchive
 from flows.settings import Settings
 from flows.sources import InputFile, WebSource
+from transforms.reasons import InputError
 from transforms.urls import fetch_key
 from transforms.web import (
     GZIP_TYPES,
@@ -495,11 +496,8 @@ class Crawl:
     def _source(self, job: _Job, resp: Response) -> None:
         try:
             body = maybe_gunzip(resp.body, self.policy.max_response_bytes)
-        except ValueError as exc:
-            reason = Reason.TOO_LARGE if "more than" in str(exc) else Reason.BAD_GZIP
-            raise FetchError(reason, str(exc)[:300], resp.status, resp.url) from None
-        except (OSError, EOFError) as exc:
-            raise FetchError(Reason.BAD_GZIP, str(exc)[:300], resp.status, resp.url) from None
+        except InputError as exc:  # gunzip_capped's: too_large or bad_gzip, the same codes as fetch reasons
+            raise FetchError(Reason(exc.reason.value), exc.detail[:300], resp.status, resp.url) from None
         kind = job.kind or detect_kind(resp.headers.get("content-type"), body)
         if kind == "page":
             if urlsplit(resp.url).path in ("", "/") and self._discover(job, resp, body):

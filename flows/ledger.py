@@ -17,6 +17,7 @@ from flows.fetch import CrawlResult
 from flows.sources import InputFile
 from flows.steps import FileOutcome
 from transforms.dedup import DuplicateIndex, from_bytes
+from transforms.reasons import Reason as QReason
 from transforms.records import Article, Rejection
 from transforms.web import Outcome, Reason
 from warehouse.store import PriorState, StagingArea
@@ -83,7 +84,7 @@ class RunLedger:
     def inputs(self, files: list[InputFile], refused: list[Rejection], prior: PriorState) -> list[InputFile]:
         """Account for discovered local inputs; returns the files to process (new or changed)."""
         s = self.summary
-        s.files_seen = len(files) + sum(1 for r in refused if r.reason != "missing")
+        s.files_seen = len(files) + sum(1 for r in refused if r.reason != QReason.MISSING)
         todo: list[InputFile] = []
         for f in files:
             p = prior.files.get(f.path)
@@ -92,7 +93,7 @@ class RunLedger:
             else:
                 todo.append(f)
         for rej in refused:
-            if rej.reason == "missing":
+            if rej.reason == QReason.MISSING:
                 continue
             if rej.source_path in prior.files:  # refused the same way before; nothing new to record
                 s.files_unchanged += 1
@@ -143,7 +144,7 @@ class RunLedger:
         elif status == "duplicate":
             row.update(outcome=Outcome.DUPLICATE.value)
         else:
-            first = rejections[0] if rejections else Rejection(url, "not_an_article", "no article in the page")
+            first = rejections[0] if rejections else Rejection(url, QReason.NOT_AN_ARTICLE, "no article in the page")
             row.update(outcome=Outcome.FAILED.value, reason=first.reason, detail=first.detail[:500])
 
     def _file_row(self, path: str, size: int, mtime: int, fhash: str, status: str, articles: int) -> None:
@@ -194,7 +195,7 @@ class RunLedger:
             dropped = {aid: path for aid, path in art_paths.items() if aid not in kept}
             for row in self.fetches.values():
                 if row["outcome"] == Outcome.LOADED.value and row["article_id"] in dropped:
-                    row.update(outcome=Outcome.FAILED.value, reason="validation", article_id=None,
+                    row.update(outcome=Outcome.FAILED.value, reason=Reason.VALIDATION.value, article_id=None,
                                detail="the article failed a row-level expectation (see quarantine)")
 
     def stage_inputs(self, staging: StagingArea) -> None:

@@ -32,8 +32,9 @@ from flows.progress import RunProgress, print_summary
 from flows.settings import Settings
 from flows.sources import InputFile, discover, load_sources
 from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files, parse_isolated
-from flows.workers import IN_PROCESS_MAX_FILES, run_batch, start_pool, stop_pool
+from flows.workers import run_batch, start_pool, stop_pool
 from transforms.dedup import DuplicateIndex, from_bytes
+from transforms.reasons import Reason
 from transforms.records import Article, Rejection
 from transforms.tables import to_rows
 from warehouse.db import WarehouseBusy
@@ -112,8 +113,8 @@ def audit_task(staging: StagingArea, summary: RunSummary, settings: Settings, pr
 
 
 @task(name="publish", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_unless_busy, cache_policy=NO_CACHE)
-def publish_task(db: Path, staging_path: Path, timeout_s: float) -> None:
-    publish(db, staging_path, timeout_s)
+def publish_task(db: Path, staging_path: Path, timeout_s: float, memory_limit: str) -> None:
+    publish(db, staging_path, timeout_s, memory_limit)
 
 
 class StageTimer:
@@ -212,10 +213,10 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
         prior = read_prior_state(db, settings.lock_timeout_s)
         files, refused = discover_inputs(settings.inputs)
         for rej in refused:
-            if rej.reason == "missing":
+            if rej.reason == Reason.MISSING:
                 log.warning("input %s does not exist", rej.source_path)
         todo = ledger.inputs(files, refused, prior)
-        staging = StagingArea(db, run_id)
+        staging = StagingArea(db, run_id, settings.staging_memory_limit)
         crawl = _start_crawl(settings, prior, staging, ledger, early) if settings.has_web_sources else None
         log.info("run %s: %d inputs, %d unchanged, %d to process%s", run_id, summary.files_seen,
                  summary.files_unchanged, len(todo), " and the pages of the web sources" if crawl else "")
@@ -344,7 +345,7 @@ def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, set
         staging.close()
         progress.stage("publish")
         with timer("publish"):
-            publish_task(db, staging.path, settings.lock_timeout_s)
+            publish_task(db, staging.path, settings.lock_timeout_s, settings.publish_memory_limit)
         summary.status = "published"
         cleanup_staging(db)
         if settings.report_after_run:
@@ -366,7 +367,7 @@ def _extract_and_stage(todo: list[InputFile], crawl: _CrawlThread | None, prior:
     log = get_run_logger()
     summary, run_id = ledger.summary, ledger.run_id
     index = _duplicate_index(todo, prior, settings)
-    in_process = crawl is None and len(todo) <= IN_PROCESS_MAX_FILES
+    in_process = crawl is None and len(todo) <= settings.in_process_max_files
     if not in_process and not settings.dask_address:
         start_pool(workers, settings.spacy_model)
     if not in_process:
@@ -504,20 +505,15 @@ Validation: **{"passed" if s.validation_success else "FAILED"}**. Failed expecta
 
 @flow(name="newsetl-run", log_prints=True)
 def newsetl_run(inputs: list[str] | None = None, db: str | None = None, sources: list[str] | None = None,
-                sources_file: str | None = None) -> dict[str, Any]:
-    """Ingest every supported file under the inputs and every web source, extract, stage, validate, publish."""
-    overrides: dict[str, Any] = {}
-    if inputs:
-        overrides["inputs"] = [Path(p) for p in inputs]
-    if db:
-        overrides["db"] = Path(db)
-    if sources:
-        overrides["sources"] = list(sources)
-    if sources_file:
-        overrides["sources_file"] = Path(sources_file)
-    settings = Settings(**overrides)
-    workers = settings.workers or os.cpu_count() or 1
-    summary = run_pipeline(settings, workers)
+                sources_file: str | None = None, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Ingest every supported file under the inputs and every web source, extract, stage, validate, publish.
+
+    `settings` is the entry point's Settings as JSON (`Settings.to_params`), rebuilt here once; the four
+    named parameters (a deployment's editable defaults) override it when given."""
+    built = Settings.from_params(settings, inputs=inputs or None, db=db or None, sources=sources or None,
+                                 sources_file=sources_file or None)
+    workers = built.workers or os.cpu_count() or 1
+    summary = run_pipeline(built, workers)
     if not summary.published and _deployment_id() is not None:
         # A scheduled or UI-triggered run has no exit status: one that did not publish shows as Failed.
         raise RunNotPublished(f"newsetl run {summary.run_id} not published: {summary.reason or summary.status}")

@@ -1,16 +1,23 @@
 """One typed settings object for newsetl, read from `NEWSETL_*` environment variables.
 
 Built once at an entry point (CLI, deployment) and passed down; nothing else reads the environment.
+The flow (`newsetl_run`) receives it as a JSON dump (`Settings.to_params`) and rebuilds it once with
+`Settings.from_params`, so every override made at the entry point survives. The views other layers take
+(`flows.steps.StepConfig`, `expectations.gate.GateThresholds`, `transforms.ingest.ParseLimits`) have no
+defaults of their own: they copy the fields of the same names from here.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# A DuckDB memory size ("128MB", "1.5GiB"): checked, since it is quoted into a SET statement.
+_MEMORY = r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$"
 
 
 class Settings(BaseSettings):
@@ -26,11 +33,17 @@ class Settings(BaseSettings):
     nlp_batch_size: int = Field(default=64, description="texts per nlp.pipe batch")
     workers: int = Field(default=0, description="NLP worker processes; 0 = one per CPU core")
     batch_files: int = Field(default=400, description="input files per flow batch (bounds memory)")
+    in_process_max_files: int = Field(
+        default=40, description="runs with at most this many new files parse in the flow process, no worker pool")
+    max_batch_chars: int = Field(
+        default=60_000, description="characters per nlp.pipe batch (NER memory grows with a batch's tokens)")
     dask_address: str | None = Field(default=None, description="run the NLP stage on this Dask scheduler")
 
     # Limits: hostile or huge inputs are quarantined or truncated, never crash a run.
     max_file_bytes: int = Field(default=64 * 1024 * 1024, description="larger input files are quarantined")
     max_decompressed_bytes: int = Field(default=128 * 1024 * 1024, description="cap on gzip expansion")
+    max_html_bytes: int = Field(default=16 * 1024 * 1024,
+                                description="larger HTML pages (files or WARC payloads) are quarantined")
     max_nlp_chars: int = Field(default=200_000, description="longer texts are truncated for NLP and flagged")
     file_timeout_s: float = Field(default=60.0, description="per-file parse time limit")
 
@@ -69,8 +82,21 @@ class Settings(BaseSettings):
     report_after_run: bool = Field(default=True, description="regenerate the HTML report after each published run")
     keep_archive: bool = Field(default=True, description="keep every response in a WARC file beside the warehouse")
 
-    # Concurrency.
+    # Concurrency and memory.
     lock_timeout_s: float = Field(default=300.0, description="how long a run waits for the warehouse to be free")
+    staging_memory_limit: str = Field(default="128MB", pattern=_MEMORY, description="DuckDB memory cap of staging")
+    publish_memory_limit: str = Field(default="256MB", pattern=_MEMORY,
+                                      description="DuckDB memory cap of the publish transaction (spills past it)")
+
+    def to_params(self) -> dict[str, Any]:
+        """Every field as JSON values: the flow's `settings` parameter (Prefect serialises parameters)."""
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any] | None, **overrides: Any) -> Settings:
+        """The settings an entry point built (`to_params`), with any explicit overrides on top; fields the dump
+        lacks come from the environment as usual."""
+        return cls(**{**(params or {}), **{k: v for k, v in overrides.items() if v is not None}})
 
     @model_validator(mode="after")
     def _web_only(self) -> Settings:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transforms.ingest import kind_of
+from transforms.reasons import Reason
 from transforms.records import Rejection
 from transforms.web import SourceKind
 
@@ -53,19 +54,21 @@ def discover(inputs: list[Path]) -> tuple[list[InputFile], list[Rejection]]:
             if key in found or key in rejected:
                 continue
             if not _inside(path, root):
-                rejected[key] = Rejection(key, "outside_input", "symlink or path resolves outside the input folder")
+                rejected[key] = Rejection(key, Reason.OUTSIDE_INPUT,
+                                          "symlink or path resolves outside the input folder")
                 continue
             kind, _gz = kind_of(path.name)
             if kind is None:
-                rejected[key] = Rejection(key, "unsupported_type", f"unsupported file type: {path.suffix or path.name}")
+                rejected[key] = Rejection(key, Reason.UNSUPPORTED_TYPE,
+                                          f"unsupported file type: {path.suffix or path.name}")
                 continue
             try:
                 st = path.stat()
             except OSError as exc:
-                rejected[key] = Rejection(key, "unreadable", f"{type(exc).__name__}: {exc}")
+                rejected[key] = Rejection(key, Reason.UNREADABLE, f"{type(exc).__name__}: {exc}")
                 continue
             if not path.is_file():
-                rejected[key] = Rejection(key, "unsupported_type", "not a regular file")
+                rejected[key] = Rejection(key, Reason.UNSUPPORTED_TYPE, "not a regular file")
                 continue
             found[key] = InputFile(key, st.st_size, st.st_mtime_ns)
     return sorted(found.values(), key=lambda f: f.path), sorted(rejected.values(), key=lambda r: r.source_path)
@@ -89,14 +92,14 @@ def _walk(given: Path) -> Iterator[Path]:
 def read_bytes(f: InputFile, max_bytes: int) -> bytes | Rejection:
     """The file's bytes, or a rejection when it is too large or unreadable."""
     if f.size > max_bytes:
-        return Rejection(f.source_path, "too_large", f"{f.size} bytes exceeds the limit of {max_bytes}")
+        return Rejection(f.source_path, Reason.TOO_LARGE, f"{f.size} bytes exceeds the limit of {max_bytes}")
     try:
         with open(f.path, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        return Rejection(f.source_path, "unreadable", f"{type(exc).__name__}: {exc}")
+        return Rejection(f.source_path, Reason.UNREADABLE, f"{type(exc).__name__}: {exc}")
     if len(data) > max_bytes:
-        return Rejection(f.source_path, "too_large", f"file grew past the limit of {max_bytes} bytes")
+        return Rejection(f.source_path, Reason.TOO_LARGE, f"file grew past the limit of {max_bytes} bytes")
     return data
 
 

@@ -27,6 +27,7 @@ from flows.sources import InputFile, file_hash, read_bytes
 from transforms.articles import annotate, build_article
 from transforms.dedup import signature, to_bytes
 from transforms.ingest import ParseLimits, kind_of, parse_file
+from transforms.reasons import Reason
 from transforms.records import Article, Rejection
 from transforms.urls import domain_of
 
@@ -47,20 +48,26 @@ class FileOutcome:
 
 @dataclass(frozen=True, slots=True)
 class StepConfig:
-    """The part of Settings the worker steps need (small and picklable)."""
+    """A view of the Settings fields the worker steps need (small and picklable); no defaults of its own:
+    every field has the name and meaning of a Settings field and is copied from it."""
 
     max_file_bytes: int
     max_decompressed_bytes: int
+    max_html_bytes: int
     max_nlp_chars: int
+    max_batch_chars: int
     spacy_model: str
     nlp_batch_size: int
-    max_body_chars: int = 2_000_000
-    file_timeout_s: float = 60.0
+    max_body_chars: int
+    file_timeout_s: float
 
     @classmethod
     def from_settings(cls, s: Settings) -> StepConfig:
-        return cls(s.max_file_bytes, s.max_decompressed_bytes, s.max_nlp_chars, s.spacy_model, s.nlp_batch_size,
-                   s.max_body_chars, s.file_timeout_s)
+        return cls(**{name: getattr(s, name) for name in cls.__dataclass_fields__})
+
+    @property
+    def limits(self) -> ParseLimits:
+        return ParseLimits(max_decompressed_bytes=self.max_decompressed_bytes, max_html_bytes=self.max_html_bytes)
 
 
 class FileTimeout(BaseException):
@@ -112,7 +119,7 @@ def parse_files(files: list[InputFile], cfg: StepConfig, prior_hashes: dict[str,
     """Read and parse each file. A file whose bytes hash like its prior version is marked unchanged.
     One bad file never fails the batch: any error or overrun becomes a rejection against that file."""
     prior_hashes = prior_hashes or {}
-    limits = ParseLimits(max_decompressed_bytes=cfg.max_decompressed_bytes)
+    limits = cfg.limits
     out: list[FileOutcome] = []
     for f in files:
         res = FileOutcome(f)
@@ -121,10 +128,11 @@ def parse_files(files: list[InputFile], cfg: StepConfig, prior_hashes: dict[str,
             with time_limit(cfg.file_timeout_s):
                 _parse_one(f, res, cfg, limits, prior_hashes, with_signatures)
         except FileTimeout:
-            _reject(res, Rejection(f.source_path, "timeout", f"processing took longer than {cfg.file_timeout_s:g}s"))
+            _reject(res, Rejection(f.source_path, Reason.TIMEOUT,
+                                   f"processing took longer than {cfg.file_timeout_s:g}s"))
         except Exception as exc:  # failure isolation: report against the input, keep the batch going
             tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            _reject(res, Rejection(f.source_path, "parse_error", tb[:500]))
+            _reject(res, Rejection(f.source_path, Reason.PARSE_ERROR, tb[:500]))
     return out
 
 
@@ -148,8 +156,8 @@ def _parse_one(f: InputFile, res: FileOutcome, cfg: StepConfig, limits: ParseLim
     name = f.path.rsplit("/", 1)[-1]
     kind, gz = kind_of(name)
     if kind == "text" and not gz and len(data) > _MAX_BYTES_PER_CHAR * cfg.max_body_chars:
-        res.rejections.append(Rejection(f.source_path, "too_long", f"text file of {len(data)} bytes holds more than "
-                                        f"max_body_chars={cfg.max_body_chars} characters"))
+        res.rejections.append(Rejection(f.source_path, Reason.TOO_LONG, f"text file of {len(data)} bytes holds "
+                                        f"more than max_body_chars={cfg.max_body_chars} characters"))
         return
     parsed = parse_file(data, f.source_path, name, limits)
     del data
@@ -157,16 +165,16 @@ def _parse_one(f: InputFile, res: FileOutcome, cfg: StepConfig, limits: ParseLim
     for raw in parsed.articles:
         # Checked before cleaning, hashing and MinHash, whose cost grows with the text.
         if len(raw.body) > cfg.max_body_chars:
-            res.rejections.append(Rejection(f.source_path, "too_long", f"entry {raw.entry_key or raw.source_id or 1}: "
-                                            f"body of {len(raw.body)} chars exceeds max_body_chars="
-                                            f"{cfg.max_body_chars}"))
+            res.rejections.append(Rejection(f.source_path, Reason.TOO_LONG,
+                                            f"entry {raw.entry_key or raw.source_id or 1}: body of "
+                                            f"{len(raw.body)} chars exceeds max_body_chars={cfg.max_body_chars}"))
             continue
         if f.url:  # a fetched page: its URL is known even when the page does not name itself
             raw.url = raw.url or f.url
             raw.source_domain = raw.source_domain or domain_of(f.url)
         art = build_article(raw)
         if not art.body.strip() and not art.title.strip():
-            res.rejections.append(Rejection(f.source_path, "empty", "no text in article"))
+            res.rejections.append(Rejection(f.source_path, Reason.EMPTY, "no text in article"))
             continue
         res.articles.append(art)
         if with_signatures:
@@ -199,10 +207,10 @@ def parse_isolated(files: list[InputFile], cfg: StepConfig, prior_hashes: dict[s
                 out.extend(pool.submit(fn, [f], cfg, prior_hashes).result(timeout=limit))
                 continue
             except BrokenProcessPool as exc:
-                rej = Rejection(f.source_path, "worker_crash",
+                rej = Rejection(f.source_path, Reason.WORKER_CRASH,
                                 f"the worker process died parsing this file: {exc}"[:500])
             except FutureTimeout:
-                rej = Rejection(f.source_path, "timeout", f"worker stuck for more than {limit:g}s; killed")
+                rej = Rejection(f.source_path, Reason.TIMEOUT, f"worker stuck for more than {limit:g}s; killed")
             _kill(pool)
             pool = None
             out.append(FileOutcome(f, rejections=[rej]))
@@ -227,5 +235,5 @@ def annotate_articles(articles: list[Article], cfg: StepConfig) -> list[Article]
     from transforms.entities import load_ner
 
     if articles:
-        annotate(articles, load_ner(cfg.spacy_model), cfg.max_nlp_chars, cfg.nlp_batch_size)
+        annotate(articles, load_ner(cfg.spacy_model), cfg.max_nlp_chars, cfg.nlp_batch_size, cfg.max_batch_chars)
     return articles

@@ -20,9 +20,6 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-# Below this many files to process the batch steps run in the flow process: a pool costs seconds to start.
-IN_PROCESS_MAX_FILES = 40
-
 _POOL: ProcessPoolExecutor | None = None
 _ARGS: tuple[int, str] | None = None
 PRELOAD = ["flows.steps", "transforms.entities", "transforms.figures", "transforms.html", "transforms.feeds",
@@ -94,14 +91,14 @@ def stop_pool_quietly(pool: ProcessPoolExecutor) -> None:
             _POOL, _ARGS = None, None
 
 
-def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str) -> bool:
+def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str, in_process_max_files: int) -> bool:
     """Start the pool before the flow when a quick scan says the run has real work (more files new or
-    changed than IN_PROCESS_MAX_FILES), so the workers load the model while Prefect and the pipeline
+    changed than Settings.in_process_max_files), so the workers load the model while Prefect and the pipeline
     import. A wrong guess only costs the warm-up: the flow decides again on exact data."""
     from flows.sources import discover
 
     files, _ = discover(inputs)
-    if len(files) <= IN_PROCESS_MAX_FILES:
+    if len(files) <= in_process_max_files:
         return False
     known: dict[str, tuple[int, int]] = {}
     if db.exists():
@@ -118,7 +115,7 @@ def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str) -> bool:
         finally:
             con.close()
     todo = sum(1 for f in files if known.get(f.path) != (f.size, f.mtime_ns))
-    if todo <= IN_PROCESS_MAX_FILES:
+    if todo <= in_process_max_files:
         return False
     start_pool(workers, model)
     return True

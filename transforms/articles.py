@@ -54,25 +54,23 @@ def _title_end(art: Article) -> int:
     return 0 if "title_from_body" in art.flags else len(art.title)
 
 
-# NER's working memory grows with the tokens of a batch (measured: 64 long articles peak at +280 MB, 16 at
-# +65 MB, at the same speed), so batches are capped by characters as well as by count.
-MAX_BATCH_CHARS = 60_000
-
-
-def _pipe(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
+def _pipe(nlp: Language, texts: list[str], batch_size: int, max_batch_chars: int) -> Iterator[Doc]:
+    """nlp.pipe in batches capped by count and by characters (Settings.max_batch_chars): NER's working memory
+    grows with the tokens of a batch (measured: 64 long articles peak at +280 MB, 16 at +65 MB, same speed)."""
     start = 0
     while start < len(texts):
         end, chars = start, 0
         while end < len(texts) and end - start < batch_size and (end == start or chars + len(texts[end]) <=
-                                                                 MAX_BATCH_CHARS):
+                                                                 max_batch_chars):
             chars += len(texts[end])
             end += 1
         yield from nlp.pipe(texts[start:end], batch_size=end - start)
         start = end
 
 
-def annotate(articles: list[Article], nlp: Language, max_chars: int, batch_size: int = 64) -> None:
-    """Fill entities and figures in place. Texts longer than max_chars are cut for NLP and flagged."""
+def annotate(articles: list[Article], nlp: Language, max_chars: int, batch_size: int, max_batch_chars: int) -> None:
+    """Fill entities and figures in place. Texts longer than max_chars are cut for NLP and flagged;
+    the limits are Settings' max_nlp_chars, nlp_batch_size and max_batch_chars."""
     from transforms.entities import extract_entities
     from transforms.figures import extract_figures
     from transforms.geo import geocode_entities
@@ -87,7 +85,7 @@ def annotate(articles: list[Article], nlp: Language, max_chars: int, batch_size:
     # without it a long-lived worker grows with every new word it sees (measured: +23 MB per 2,400 articles
     # of fresh text). Nothing may keep a Doc, Span or Token past it; the annotations are plain records.
     with nlp.memory_zone():
-        for art, doc in zip(articles, _pipe(nlp, texts, batch_size), strict=True):
+        for art, doc in zip(articles, _pipe(nlp, texts, batch_size, max_batch_chars), strict=True):
             # A rule that fails on one odd text costs that article its annotation (flagged), not the run.
             try:
                 art.entities = extract_entities(doc, title_end=_title_end(art))

@@ -20,6 +20,8 @@ import ftfy
 from ftfy import chardata
 from ftfy.badness import BADNESS_RE
 
+from transforms.reasons import InputError, Reason
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -88,11 +90,9 @@ codecs.register_error("newsetl_cp1252", _cp1252_fallback)
 codecs.register_error("newsetl_drop", _drop)
 
 
-class DecodeError(ValueError):
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
+class DecodeError(InputError):
+    """Bytes that are no text (`binary`). Anything else decodes: a last-resort cp1252 reading is flagged
+    `encoding_repaired` rather than refused, so there is no `undecodable` reason."""
 
 
 @dataclass(slots=True)
@@ -148,17 +148,17 @@ def declared_encoding(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes, repair: bool = True) -> Decoded:
-    """Decode bytes to text. Raises DecodeError(reason, detail) for binary or undecodable input.
+    """Decode bytes to text. Raises DecodeError (reason `binary`) for binary input; everything else decodes.
 
     repair=False skips the ftfy pass: for structured formats (JSON, XML) whose readers repair each field,
     since ftfy on the raw document would unescape `&quot;` inside a JSON string and break the line.
     """
     if looks_binary(data):
-        raise DecodeError("binary", "binary content (NUL or control bytes) in a text file")
+        raise DecodeError(Reason.BINARY, "binary content (NUL or control bytes) in a text file")
     text, encoding, forced = _read(data)
     fixed = repair_text(text) if repair else text
     if "\x00" in fixed:
-        raise DecodeError("binary", "NUL characters in decoded text")
+        raise DecodeError(Reason.BINARY, "NUL characters in decoded text")
     return Decoded(fixed, encoding, forced or fixed != text)
 
 

@@ -20,7 +20,8 @@ from html.parser import HTMLParser
 from typing import Any
 from xml.parsers import expat
 
-from transforms.decode import DecodeError, decode_bytes
+from transforms.decode import decode_bytes
+from transforms.reasons import InputError, Reason
 from transforms.records import RawArticle, Rejection
 from transforms.text import fix_text
 from transforms.urls import domain_of
@@ -241,14 +242,14 @@ def parse_feed(data: bytes, source_path: str) -> tuple[list[RawArticle], list[Re
     """Every entry of an RSS/Atom/CDF feed as a RawArticle; unusable entries and files as rejections."""
     try:
         decoded = decode_bytes(data, repair=False)  # fields are repaired one by one
-    except DecodeError as exc:
+    except InputError as exc:
         return [], [Rejection(source_path, exc.reason, exc.detail)]
     # Hand the parser UTF-8 and say so, whatever the original declaration claimed.
     text = _XML_DECL.sub("", decoded.text.lstrip("\ufeff"), count=1)
     xml = ('<?xml version="1.0" encoding="utf-8"?>\n' + text.lstrip()).encode("utf-8")
     reason = unsafe_xml_reason(xml)
     if reason:
-        return [], [Rejection(source_path, "unsafe_xml", reason)]
+        return [], [Rejection(source_path, Reason.UNSAFE_XML, reason)]
 
     import feedparser
 
@@ -260,7 +261,7 @@ def parse_feed(data: bytes, source_path: str) -> tuple[list[RawArticle], list[Re
             resolve_relative_uris=True,
         )
     except (RecursionError, MemoryError) as exc:
-        return [], [Rejection(source_path, "malformed_feed", f"feed parser gave up: {type(exc).__name__}")]
+        return [], [Rejection(source_path, Reason.MALFORMED_FEED, f"feed parser gave up: {type(exc).__name__}")]
     bozo = bool(parsed.get("bozo"))
     problem = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}" if bozo else ""
     entries = parsed.get("entries") or []
@@ -269,9 +270,9 @@ def parse_feed(data: bytes, source_path: str) -> tuple[list[RawArticle], list[Re
         root_name = root.group(1).decode("ascii", "replace") if root else ""
         if not parsed.get("version") and root_name.split(":")[-1].lower() not in _FEED_ROOTS:
             why = problem[:300] if problem else f"root element <{root_name[:40]}>"
-            return [], [Rejection(source_path, "malformed_feed", f"not an RSS/Atom feed: {why}")]
+            return [], [Rejection(source_path, Reason.MALFORMED_FEED, f"not an RSS/Atom feed: {why}")]
         kind = parsed.get("version") or "feed"
-        return [], [Rejection(source_path, "empty_feed", f"{kind} without entries")]
+        return [], [Rejection(source_path, Reason.EMPTY_FEED, f"{kind} without entries")]
 
     feed = parsed.get("feed") or {}
     feed_lang = language_code(feed.get("language"))
@@ -333,8 +334,8 @@ def _entry_article(entry: Any, key: str, source_path: str, feed_lang: str | None
     flags: list[str] = []
     if not body.strip():
         if title.strip():
-            return Rejection(source_path, "not_an_article", f"entry {key}: headline only, no body text")
-        return Rejection(source_path, "empty_entry", f"entry {key}: no title or text")
+            return Rejection(source_path, Reason.NOT_AN_ARTICLE, f"entry {key}: headline only, no body text")
+        return Rejection(source_path, Reason.EMPTY_ENTRY, f"entry {key}: no title or text")
     if not title.strip():
         title = title_from_body(body)
         flags.append("title_from_body")

@@ -15,14 +15,13 @@ import trafilatura
 from lxml import html as lxml_html
 from trafilatura.settings import Document
 
-from transforms.decode import DecodeError, decode_bytes
+from transforms.decode import decode_bytes
 from transforms.html_meta import PageMeta, clean_author, clean_title, normalise_date, page_meta
+from transforms.reasons import InputError, Reason
 from transforms.records import RawArticle, Rejection
 from transforms.text import clean_line
 from transforms.urls import domain_of
 
-# Real article pages are well under 5 MB; bigger inputs are dumps or attacks and would cost minutes.
-MAX_HTML_BYTES = 16 * 1024 * 1024
 # libxml2 stops building the tree at 256 levels and silently drops what lies deeper; a tree that deep
 # is broken or hostile, so its text is recovered by stripping tags instead.
 _MAX_SANE_DEPTH = 250
@@ -57,21 +56,20 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 
 def parse_html(data: bytes, source_path: str) -> RawArticle | Rejection:
-    """One saved web page -> its article, or a Rejection(binary/undecodable/too_large/not_an_article/...)."""
-    if len(data) > MAX_HTML_BYTES:
-        return Rejection(source_path, "too_large", f"{len(data)} bytes > {MAX_HTML_BYTES} for one HTML page")
+    """One saved web page -> its article, or a Rejection(binary/empty/malformed_html/not_an_article).
+    The caller bounds its size (ParseLimits.max_html_bytes)."""
     try:
         decoded = decode_bytes(data)
-    except DecodeError as exc:
+    except InputError as exc:
         return Rejection(source_path, exc.reason, exc.detail)
     text = _XML_DECL.sub("", decoded.text, count=1)
     if not text.strip():
-        return Rejection(source_path, "empty", "no text after decoding")
+        return Rejection(source_path, Reason.EMPTY, "no text after decoding")
     try:
         article = _extract(text, source_path)
     except (RecursionError, MemoryError, ValueError, lxml.etree.LxmlError) as exc:
         # Defence in depth: any parser blow-up degrades to the tag strip.
-        article = _fallback(text, source_path, PageMeta(), f"{type(exc).__name__}")
+        article = _fallback(text, source_path, PageMeta(), f"{type(exc).__name__}", Reason.MALFORMED_HTML)
     if isinstance(article, RawArticle) and decoded.repaired:
         article.flags.append("encoding_repaired")
     return article
@@ -81,10 +79,10 @@ def _extract(text: str, source_path: str) -> RawArticle | Rejection:
     try:
         tree = lxml_html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        return _fallback(text, source_path, PageMeta(), f"unparseable HTML: {exc}")
+        return _fallback(text, source_path, PageMeta(), f"unparseable HTML: {exc}", Reason.MALFORMED_HTML)
     meta = page_meta(tree)
     if _depth(tree) >= _MAX_SANE_DEPTH:
-        return _fallback(text, source_path, meta, "markup nested too deep")
+        return _fallback(text, source_path, meta, "markup nested too deep", Reason.NOT_AN_ARTICLE)
 
     _drop_hidden(tree)
     doc = _main_text(tree, meta.url)
@@ -98,7 +96,7 @@ def _extract(text: str, source_path: str) -> RawArticle | Rejection:
     while paras and title and _same(paras[0], title):
         paras.pop(0)
     if not paras or _only_controls(paras, tree):
-        return Rejection(source_path, "not_an_article", "no main text found in the page")
+        return Rejection(source_path, Reason.NOT_AN_ARTICLE, "no main text found in the page")
     authors = meta.authors or (clean_author(traf.author.replace(";", ","))
                                if traf is not None and traf.author else [])
     published = meta.published_at or (normalise_date(traf.date) if traf is not None and traf.date else None)
@@ -123,15 +121,15 @@ def _article(source_path: str, title: str, paras: list[str], meta: PageMeta, aut
     )
 
 
-def _fallback(text: str, source_path: str, meta: PageMeta, why: str) -> RawArticle | Rejection:
-    """Strip tags with regexes (no tree, no recursion) when the parser cannot be trusted."""
+def _fallback(text: str, source_path: str, meta: PageMeta, why: str, failed: Reason) -> RawArticle | Rejection:
+    """Strip tags with regexes (no tree, no recursion) when the parser cannot be trusted; `failed` is the
+    reason when the strip recovers no article either."""
     stripped = _STRIP_BLOCKS.sub(" ", text)
     stripped = _BLOCK_TAGS.sub("\n", stripped)
     stripped = html_lib.unescape(_ANY_TAG.sub(" ", stripped))
     paras = _paragraphs(stripped)
     if sum(len(p.split()) for p in paras) < _MIN_FALLBACK_WORDS:
-        reason = "malformed_html" if "unparseable" in why or "Error" in why else "not_an_article"
-        return Rejection(source_path, reason, f"{why}; no article text recovered")
+        return Rejection(source_path, failed, f"{why}; no article text recovered")
     title = meta.title or (paras[0][:200] if len(paras) > 1 else "")
     if title and _same(paras[0], title):
         paras = paras[1:] or paras

@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from transforms.decode import DecodeError, decode_bytes
+from transforms.decode import decode_bytes
 from transforms.feeds import clean_authors, language_code, plausible_iso, title_from_body, to_paragraphs
+from transforms.reasons import InputError, Reason
 from transforms.records import RawArticle, Rejection
 from transforms.text import fix_text
 from transforms.urls import domain_of
@@ -30,7 +31,7 @@ def parse_jsonl(data: bytes, source_path: str) -> tuple[list[RawArticle], list[R
     """Each line's article; each unusable line a rejection `malformed_record` with `line N: why`."""
     try:
         decoded = decode_bytes(data, repair=False)  # fields are repaired one by one
-    except DecodeError as exc:
+    except InputError as exc:
         return [], [Rejection(source_path, exc.reason, exc.detail)]
     articles: list[RawArticle] = []
     rejections: list[Rejection] = []
@@ -47,12 +48,12 @@ def parse_jsonl(data: bytes, source_path: str) -> tuple[list[RawArticle], list[R
             result.flags.append("encoding_repaired")
         articles.append(result)
     if not articles and not rejections:
-        rejections.append(Rejection(source_path, "empty", "no records"))
+        rejections.append(Rejection(source_path, Reason.EMPTY, "no records"))
     return articles, rejections
 
 
 def _reject(source_path: str, number: int, why: str) -> Rejection:
-    return Rejection(source_path, "malformed_record", f"line {number}: {why}"[:_DETAIL_CHARS + 20])
+    return Rejection(source_path, Reason.MALFORMED_RECORD, f"line {number}: {why}"[:_DETAIL_CHARS + 20])
 
 
 def parse_record(line: str, number: int, source_path: str, seen_keys: set[str]) -> RawArticle | Rejection:

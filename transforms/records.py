@@ -67,7 +67,7 @@ class Rejection:
     """An input (file, feed entry, JSONL line) that could not be used, with a reason code and detail."""
 
     source_path: str
-    reason: str  # empty, binary, undecodable, too_large, malformed_feed, malformed_record, ...
+    reason: str  # a transforms.reasons.Reason, or the name of the row-level expectation that failed
     detail: str = ""
 
 

@@ -19,6 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.limitreader import LimitReader
 
 from transforms.html import parse_html
+from transforms.reasons import Reason
 from transforms.records import RawArticle, Rejection
 from transforms.urls import domain_of
 
@@ -53,13 +54,13 @@ def scan_warc(data: bytes, source_path: str, limits: ParseLimits) -> WarcScan:
     if data[:2] == _GZIP_MAGIC:
         data, problem = _gunzip_partial(data, cap, source_path)
     try:
-        _scan_records(data, source_path, cap, scan)
+        _scan_records(data, source_path, limits, scan)
     except _Damaged as exc:
-        problem = problem or Rejection(source_path, "malformed_warc", str(exc)[:500])
+        problem = problem or Rejection(source_path, Reason.MALFORMED_WARC, str(exc)[:500])
     if problem is not None:
         scan.rejections.append(problem)
     elif not scan.html_responses:
-        scan.rejections.append(Rejection(source_path, "empty", "no HTML response records in the WARC archive"))
+        scan.rejections.append(Rejection(source_path, Reason.EMPTY, "no HTML response records in the WARC archive"))
     return scan
 
 
@@ -111,7 +112,8 @@ def _drain(record: Any, index: int, offset: int) -> None:
                        f"{stream.limit} bytes of its block missing")
 
 
-def _scan_records(data: bytes, source_path: str, cap: int, scan: WarcScan) -> None:
+def _scan_records(data: bytes, source_path: str, limits: ParseLimits, scan: WarcScan) -> None:
+    cap = limits.max_decompressed_bytes
     keys: set[str] = set()
     for index, offset, record in _records(data):
         uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
@@ -131,7 +133,7 @@ def _scan_records(data: bytes, source_path: str, cap: int, scan: WarcScan) -> No
             payload = record.content_stream().read(cap + 1)
         except Exception as exc:  # a broken chunked/gzip/br/deflate body: warcio and the codecs raise many types
             scan.html_responses += 1
-            scan.rejections.append(Rejection(source_path, "malformed_record",
+            scan.rejections.append(Rejection(source_path, Reason.MALFORMED_RECORD,
                                              f"{uri}: undecodable content encoding: {type(exc).__name__}: {exc}"))
             continue
         _drain(record, index, offset)  # before parsing: a record cut short is never read as a (shorter) page
@@ -140,8 +142,12 @@ def _scan_records(data: bytes, source_path: str, cap: int, scan: WarcScan) -> No
             continue
         scan.html_responses += 1
         if len(payload) > cap:
-            scan.rejections.append(Rejection(source_path, "too_large", f"{uri}: payload decompresses to more "
+            scan.rejections.append(Rejection(source_path, Reason.TOO_LARGE, f"{uri}: payload decompresses to more "
                                                                       f"than {cap} bytes"))
+            continue
+        if len(payload) > limits.max_html_bytes:
+            scan.rejections.append(Rejection(source_path, Reason.TOO_LARGE, f"{uri}: {len(payload)} bytes > "
+                                             f"max_html_bytes={limits.max_html_bytes} for one HTML page"))
             continue
         result = parse_html(payload, source_path)
         del payload
@@ -192,18 +198,18 @@ def _gunzip_partial(data: bytes, cap: int, source_path: str) -> tuple[bytes, Rej
                     chunk = view[fed:fed + (1 << 16)]
                     fed += len(chunk)
                 else:
-                    return out.getvalue(), Rejection(source_path, "malformed_warc",
+                    return out.getvalue(), Rejection(source_path, Reason.MALFORMED_WARC,
                                                      f"gzip stream truncated after {out.tell()} decompressed bytes")
                 out.write(d.decompress(chunk, cap + 1 - out.tell()))
                 if out.tell() > cap:
                     # The record cut at the cap is dropped by the reader (it ends before its Content-Length).
-                    return out.getvalue()[:cap], Rejection(source_path, "too_large",
+                    return out.getvalue()[:cap], Rejection(source_path, Reason.TOO_LARGE,
                                                            f"decompresses to more than {cap} bytes")
         except zlib.error as exc:
-            return out.getvalue(), Rejection(source_path, "malformed_warc",
+            return out.getvalue(), Rejection(source_path, Reason.MALFORMED_WARC,
                                              f"corrupt gzip member at byte {pos}: {exc}")
         pos = fed - len(d.unused_data)
     if data[pos:].strip(b"\0\r\n \t"):
-        return out.getvalue(), Rejection(source_path, "malformed_warc", f"{len(data) - pos} bytes of non-gzip data "
-                                                                        f"after the last gzip member")
+        return out.getvalue(), Rejection(source_path, Reason.MALFORMED_WARC,
+                                         f"{len(data) - pos} bytes of non-gzip data after the last gzip member")
     return out.getvalue(), None

@@ -39,7 +39,9 @@ class Outcome(StrEnum):
 
 
 class Reason(StrEnum):
-    """Why a URL was skipped or failed (`fetches.reason`); the README lists them all."""
+    """Why a URL was skipped or failed (`fetches.reason`); the README's table lists them all (checked by
+    tests/unit/test_docs.py). Kept apart from transforms.reasons.Reason, the quarantine reasons: these
+    describe a URL and a network exchange; a fetched page that yields no article carries a quarantine reason."""
 
     ROBOTS_DISALLOWED = "robots_disallowed"
     ROBOTS_UNAVAILABLE = "robots_unavailable"  # robots.txt answered 5xx: the host is treated as disallowed
@@ -64,6 +66,7 @@ class Reason(StrEnum):
     CONSENT_WALL = "consent_wall"
     SAME_CONTENT = "same_content"
     FAILED_BEFORE = "failed_before"  # failed for good on a recent run (refetch_failed_after_s)
+    VALIDATION = "validation"  # the page's article failed a row-level expectation (see `quarantine`)
 
 
 # Failures that another request soon would only repeat: such URLs rest for `refetch_failed_after_s`.

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from expectations.gate import BatchStats, GateThresholds, audit
+from flows.settings import Settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -40,7 +41,7 @@ def one_article() -> dict[str, pd.DataFrame]:
 def test_failed_validation_page_names_the_expectation(tmp_path: Path) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     result = audit(one_article(), BatchStats(files_new=1, files_quarantined=0, articles_new=1),
-                   GateThresholds(min_articles_per_run=1000), tmp_path, "browser-run")
+                   GateThresholds.from_settings(Settings(min_articles_per_run=1000)), tmp_path, "browser-run")
     assert not result.success and result.docs_index is not None
     assert "batch.min_articles_per_run" in result.reason()
 

@@ -212,7 +212,8 @@ def test_long_text_is_truncated_for_nlp_and_flagged() -> None:
 
     cfg = _cfg()
     art = build_article(RawArticle("/x/long.txt", "Long story", (hostile.GOOD_BODY + "\n\n") * 40))
-    annotate([art], load_ner(cfg.spacy_model), max_chars=1000)
+    annotate([art], load_ner(cfg.spacy_model), max_chars=1000, batch_size=cfg.nlp_batch_size,
+             max_batch_chars=cfg.max_batch_chars)
     assert "truncated_for_nlp" in art.flags
     assert all(m.end <= 1000 for e in art.entities for m in e.mentions)
 

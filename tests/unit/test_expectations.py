@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from expectations.gate import AuditResult, BatchStats, GateThresholds, audit
+from flows.settings import Settings
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 N = 6
@@ -71,8 +72,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run(reports: Path, frames: dict[str, pd.DataFrame], stats: BatchStats | None = None,
         history: pd.DataFrame | None = None, docs: bool = False, **thresholds: float) -> AuditResult:
-    return audit(frames, stats or good_stats(), GateThresholds(**thresholds), reports, "test-run",  # type: ignore[arg-type]
-                 history=history, now=NOW, docs=docs)
+    limits = GateThresholds.from_settings(Settings(**thresholds))  # type: ignore[arg-type]
+    return audit(frames, stats or good_stats(), limits, reports, "test-run", history=history, now=NOW, docs=docs)
 
 
 def test_good_batch_passes(reports: Path) -> None:

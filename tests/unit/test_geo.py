@@ -185,7 +185,7 @@ def test_seed_article_places_resolve_inside_their_countries() -> None:
     raw = parse_plaintext(SEED_FILE.read_text(encoding="utf-8"), str(SEED_FILE))
     assert raw is not None
     art = build_article(raw)
-    annotate([art], load_ner(), max_chars=100_000)
+    annotate([art], load_ner(), max_chars=100_000, batch_size=64, max_batch_chars=60_000)
     geo = {e.name: e.geo for e in art.entities}
     expected = {"Syria": "SY", "Iraq": "IQ", "Baghdad": "IQ", "Iran": "IR", "United States": "US"}
     for name, cc in expected.items():
@@ -310,21 +310,25 @@ def test_gate_rejects_out_of_range_coordinates_and_bad_country_codes(tmp_path: P
     import pandas as pd
 
     from expectations.gate import GateThresholds, audit
+    from flows.settings import Settings
+
     from tests.unit.test_expectations import NOW, good_frames, good_stats
+
+    gate = GateThresholds.from_settings(Settings())
 
     frames = good_frames()
     ents = frames["entities"]
     frames["entities"] = ents.assign(latitude=[None, None, 95.0], longitude=[None, None, 10.0],
                                      country_code=[None, None, "usa"])
-    result = audit(frames, good_stats(), GateThresholds(), tmp_path, "geo-run", now=NOW, docs=False)
+    result = audit(frames, good_stats(), gate, tmp_path, "geo-run", now=NOW, docs=False)
     failed = {(f.table, f.key, f.expectation) for f in result.row_failures}
     assert ("entities", "e3", "entities.latitude_in_range") in failed
     assert ("entities", "e3", "entities.country_code_format") in failed
     frames["entities"] = ents.assign(latitude=[None, None, -33.9], longitude=[None, None, 151.2],
                                      country_code=[None, None, "AU"])
-    ok = audit(frames, good_stats(), GateThresholds(), tmp_path, "geo-run2", now=NOW, docs=False)
+    ok = audit(frames, good_stats(), gate, tmp_path, "geo-run2", now=NOW, docs=False)
     assert not [f for f in ok.row_failures if f.table == "entities"]
     # frames without the geo columns (StagingArea.frames reads entity_id, name, type) still validate
     frames["entities"] = pd.DataFrame(ents)
-    assert not [f for f in audit(frames, good_stats(), GateThresholds(), tmp_path, "geo-run3", now=NOW,
+    assert not [f for f in audit(frames, good_stats(), gate, tmp_path, "geo-run3", now=NOW,
                                  docs=False).row_failures if f.table == "entities"]

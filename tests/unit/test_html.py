@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 
+from flows.settings import Settings
+from flows.steps import StepConfig
 from transforms.html import parse_html
 from transforms.html_meta import clean_author, clean_title, normalise_date
+from transforms.ingest import parse_file
 from transforms.records import RawArticle, Rejection
 
 STORY = [
@@ -127,19 +129,23 @@ def test_binary_and_empty_are_rejected() -> None:
 def test_deep_nesting_does_not_crash() -> None:
     text = " ".join(STORY)
     html = "<html><body>" + "<div>" * 100_000 + f"<p>{text}</p>" + "</div>" * 100_000 + "</body></html>"
-    t = time.perf_counter()
     r = parse_html(html.encode(), "deep.html")
-    assert time.perf_counter() - t < 10
     assert isinstance(r, RawArticle)
     assert "harbour bridge" in r.body and "html_fallback_text" in r.flags
 
 
 def test_truncated_and_long_line_inputs() -> None:
-    truncated = page()[:1500]
-    assert isinstance(parse_html(truncated, "t.html"), RawArticle | Rejection)
+    # Speed on such pages is measured in bench/bench_html.py, not asserted here.
+    truncated = page()[:1500]  # cut inside the first paragraph
+    r = parse_html(truncated, "t.html")
+    assert isinstance(r, RawArticle) and r.body.startswith(STORY[0])
     long_line = b"<html><body><p>" + b"word " * 2_000_000 + b"</p></body></html>"  # 10 MB on one line
-    t = time.perf_counter()
-    assert isinstance(parse_html(long_line, "l.html"), RawArticle | Rejection)
-    assert time.perf_counter() - t < 30
-    r = parse_html(b"x" * (17 * 1024 * 1024), "big.html")
-    assert isinstance(r, Rejection) and r.reason == "too_large"
+    r = parse_html(long_line, "l.html")
+    assert isinstance(r, Rejection) and r.reason == "not_an_article"
+
+
+def test_html_over_max_html_bytes_is_refused_before_parsing() -> None:
+    limits = StepConfig.from_settings(Settings(max_html_bytes=1 << 20)).limits
+    [r] = parse_file(b"x" * ((1 << 20) + 1), "big.html", "big.html", limits).rejections
+    assert r.reason == "too_large" and "max_html_bytes" in r.detail
+    assert parse_file(page(), "ok.html", "ok.html", limits).articles
