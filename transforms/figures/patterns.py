@@ -6,6 +6,7 @@ Word alternatives come from transforms/data/figures/patterns.json and qualifiers
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from transforms.figures.lexicon import (
     A_UNIT,
@@ -16,9 +17,15 @@ from transforms.figures.lexicon import (
 )
 from transforms.numbers import DENOMINATORS, ONES, SCALES, TENS, VULGAR
 
-_WORD_ALT = "|".join(sorted(set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen", "half"}, key=len, reverse=True))
 
-_DENOM_ALT = "|".join(sorted(DENOMINATORS, key=len, reverse=True))
+def _longest_first(words: Iterable[str]) -> str:
+    """A regex alternation of `words`, longest first (ties in a fixed order, whatever the set's hash order)."""
+    return "|".join(sorted(words, key=lambda w: (-len(w), w)))
+
+
+_WORD_ALT = _longest_first(set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen", "half"})
+
+_DENOM_ALT = _longest_first(DENOMINATORS)
 
 _VULGAR_ALT = "".join(VULGAR)
 
@@ -35,9 +42,9 @@ CANDIDATE = re.compile(
 _WORD_TOKEN = re.compile(r"(\s+and\s+(?=an?\s+(?:half|quarter|third)|[a-z])|[ -])?([A-Za-z]+)")
 
 _DIGIT_SCALE = re.compile(
-    r"(?:\s|-(?=[a-z]))?(hundred|thousand|million|billion|trillion|lakh|lakhs|crore|crores|mil)\b"
-    r"|(?:\s(?=(?:mn|mln|bln|bn|tn|tln|trn|Mln|Bln|Mn|Bn|Tn)(?![A-Za-z])))?"  # "$1.2 mln": spaced only if unambiguous
-    r"(mn|mln|MM|bln|bn|tn|tln|trn|Mln|Bln|Mn|Bn|Tn|k|K|m|M|b|B|T)(?![A-Za-z])"
+    r"(?:\s|-(?=[a-z]))?(" + alternation("scale_words") + r")\b"
+    r"|(?:\s(?=(?:" + alternation("scale_abbreviations_spaced") + r")(?![A-Za-z])))?"  # "$1.2 mln"
+    r"(" + alternation("scale_abbreviations") + r")(?![A-Za-z])"
 )
 
 # Indian scale words are common in South Asian news: "35 lakh rupees", "Rs 1,200 crore".
@@ -67,7 +74,7 @@ _SPACE_GROUPS = re.compile(r"(?: \d{3})+(?![\d,.\-/:]|\s\d)")
 
 _DIGIT_WORDS = {**{w: v for w, v in ONES.items() if v < 10}, "nought": 0, "oh": 0}
 
-_SPELLED_POINT = re.compile(r" point((?: (?i:" + "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True)) + r")\b)+)")
+_SPELLED_POINT = re.compile(r" point((?: (?i:" + _longest_first(_DIGIT_WORDS) + r")\b)+)")
 
 # "two and a half", "eight-and-a-half-year" (a unit may follow the hyphen)
 _AND_A_FRACTION = re.compile(r"[- ]and[- ]an?[- ](half|quarter|third)(?!\w|-(?![a-z]))", re.I)
@@ -207,7 +214,7 @@ _WORD_RE = re.compile(r"[A-Za-z]+")
 
 _OR_NEXT = re.compile(r"\s+or\s+")
 
-_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
+_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+(?:" + _longest_first(MONTHS) + r")\b")
 
 _HHMM = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 
