@@ -31,7 +31,7 @@ class Reason(StrEnum):
     UNREADABLE = "unreadable"  # the file could not be read (permissions, vanished, I/O error)
     MISSING = "missing"  # a named input path that does not exist
     MALFORMED_FEED = "malformed_feed"  # XML that is no RSS/Atom feed, or that the feed parser gave up on
-    UNSAFE_XML = "unsafe_xml"  # XML with a DOCTYPE entity definition or external entity (refused unparsed)
+    UNSAFE_XML = "unsafe_xml"  # XML with an external, nesting or oversized entity declaration (never parsed)
     EMPTY_FEED = "empty_feed"  # a feed without entries
     EMPTY_ENTRY = "empty_entry"  # a feed entry with neither title nor text
     MALFORMED_RECORD = "malformed_record"  # a JSON Lines line or WARC record that cannot be read as an article
