@@ -12,6 +12,8 @@
    Reuters/AP-style text with datelines, ALL-CAPS headlines, results tables), mention-level PER/ORG/LOC F1 with
    exact span and type (CoNLL-style). Ours: the mentions of our person/organization/location entities;
    raw spaCy: PERSON -> PER, ORG -> ORG, GPE/LOC/FAC -> LOC (NORP and the rest are not scored, like CoNLL MISC).
+   CoNLL is flat, so a predicted mention nested in another predicted mention (a place inside an organisation
+   name, which GUM annotates) is left out of this count (`outermost`).
 
 Run: `.venv/bin/python bench/eval_entities.py [--json] [--check-scorer]`.
 """
@@ -227,9 +229,15 @@ def _raw_type(ent: dict, m: dict) -> str | None:
     return RAW_MENTION_TYPES.get(m.get("label", ""))
 
 
+def outermost(mentions: set[tuple]) -> set[tuple]:
+    """CoNLL annotation is flat: a predicted mention inside another predicted mention ("Sydney" nested in
+    "University of Sydney") is left out, as a flat tagger would show only the outer one."""
+    return {m for m in mentions if not any(o != m and o[0] <= m[0] and m[1] <= o[1] for o in mentions)}
+
+
 def score_mentions(gold: Record, rec: Record | None, type_map: Callable[[dict, dict], str | None]) -> MentionCounts:
     want = {(e["start"], e["end"], e["type"]) for e in gold["entities"]}
-    got = predicted_mentions(rec, gold["text"], type_map) if rec else set()
+    got = outermost(predicted_mentions(rec, gold["text"], type_map)) if rec else set()
     return MentionCounts(gold=len(want), predicted=len(got), correct=len(want & got))
 
 

@@ -16,10 +16,25 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from transforms.canonical import canonical_key, curated, lexicon, normalize_name
-from transforms.entity_rules import LABEL_TYPES, Span, fix_type, repair_span
+from transforms.entity_rules import (
+    LABEL_TYPES,
+    Span,
+    caps_lines,
+    dateline_spans,
+    event_type,
+    extend_org_suffix,
+    fix_type,
+    is_place,
+    missed_places,
+    nested_places,
+    repair_span,
+    restored_text,
+    result_row_spans,
+)
 from transforms.records import ENTITY_TYPES, Entity, Mention
 
 if TYPE_CHECKING:
@@ -66,20 +81,64 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
 
 
-def _ner_spans(doc: Doc, caps_title_end: int) -> list[Span]:
-    text = doc.text
+def _in_regions(start: int, regions: list[tuple[int, int]]) -> bool:
+    return any(s <= start < e for s, e in regions)
+
+
+def _ner_spans(text: str, ents: Iterable[tuple[int, int, str]], skip: list[tuple[int, int]]) -> list[Span]:
+    """Repaired spans of NER entities (start, end, label), leaving out those starting in `skip` regions."""
     spans: list[Span] = []
-    for ent in doc.ents:
-        type_ = LABEL_TYPES.get(ent.label_)
-        if type_ is None or ent.start_char < caps_title_end:
+    for start, end, label in ents:
+        type_ = LABEL_TYPES.get(label)
+        if type_ is None or _in_regions(start, skip):
             continue
         if type_ == "organization" and (
-            _PORTFOLIO_AFTER.match(text, ent.end_char)
-            or _PORTFOLIO_BEFORE.search(text, max(0, ent.start_char - 40), ent.start_char)
+            _PORTFOLIO_AFTER.match(text, end) or _PORTFOLIO_BEFORE.search(text, max(0, start - 40), start)
         ):
             continue
-        spans.extend(repair_span(text, ent.start_char, ent.end_char, type_))
+        spans.extend(repair_span(text, start, end, type_))
     return spans
+
+
+def _caps_spans(text: str, regions: list[tuple[int, int]], nlp: spacy.language.Language) -> list[Span]:
+    """NER on a case-restored copy of the ALL-CAPS lines, spans mapped back (same offsets)."""
+    restored = restored_text(text, regions)
+    if restored is text:
+        return []
+    ents = [
+        (s + e.start_char, s + e.end_char, e.label_)
+        for (s, _), line in zip(regions, nlp.pipe(restored[s:e] for s, e in regions), strict=True)
+        for e in line.ents
+    ]
+    spans = _ner_spans(restored, ents, [])
+    return [sp for sp in spans if _in_regions(sp.start, regions)]
+
+
+def _layout(text: str, spans: list[Span]) -> list[Span]:
+    """Datelines and results-table rows decide their own spans (NER spans overlapping them give way)."""
+    layout = dateline_spans(text) + result_row_spans(text)
+    if not layout:
+        return spans
+    kept = [sp for sp in spans if not any(sp.start < o.end and o.start < sp.end for o in layout)]
+    return kept + layout
+
+
+def _merge_orgs(text: str, spans: list[Span]) -> list[Span]:
+    """Organisation suffixes join the name ("Sumitomo Corp"); a place or nationality right before an
+    organisation is part of it ("Pakistan" + "Muslim League"); event names are events ("FIFA World Cup")."""
+    spans = sorted((extend_org_suffix(text, sp) for sp in spans), key=lambda sp: sp.start)
+    out: list[Span] = []
+    for sp in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.type in ("location", "group") and sp.type == "organization"
+                and prev.source != "layout" and text[prev.end : sp.start] == " "):
+            out[-1] = Span(prev.start, sp.end, "organization", sp.source)
+            continue
+        out.append(sp)
+    for sp in out:
+        if sp.type in ("organization", "location", "other") and event_type(text, sp):
+            sp.type = "event"
+    return out
 
 
 def _acronym_definitions(text: str, spans: list[Span]) -> tuple[list[Span], dict[str, str]]:
@@ -101,7 +160,7 @@ def _acronym_definitions(text: str, spans: list[Span]) -> tuple[list[Span], dict
 
 def _resolve_overlaps(spans: list[Span]) -> list[Span]:
     """Keep non-overlapping spans, preferring longer ones, then NER over propagated."""
-    rank = {"ner": 0, "split": 0, "acronym": 1, "propagated": 2}
+    rank = {"ner": 0, "split": 0, "layout": 0, "acronym": 1, "propagated": 2, "gazetteer": 2}
     ordered = sorted(spans, key=lambda sp: (-(sp.end - sp.start), rank.get(sp.source, 3), sp.start))
     kept: list[Span] = []
     taken: list[tuple[int, int]] = []
@@ -120,6 +179,20 @@ def _vote_types(text: str, spans: list[Span]) -> dict[str, str]:
         if sp.type != "?":
             votes[normalize_name(sp.text(text))][sp.type] += 1
     return {k: c.most_common(1)[0][0] for k, c in votes.items()}
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\"\u201c\u201d]\s+|\n)$")
+
+
+def _ordinary_sentence_start(text: str, sp: Span) -> bool:
+    """A single capitalised word opening a sentence that the article also writes in lowercase ("Iodine is
+    ...", "Volunteer organization ...") is an ordinary word, not a name (places and curated names excepted)."""
+    surface = sp.text(text)
+    if " " in surface or surface.isupper() or not _SENTENCE_START.search(text, max(0, sp.start - 3), sp.start):
+        return False
+    if curated(surface) is not None or is_place(surface):
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(surface.lower())}(?![\w-])", text) is not None
 
 
 def _propagatable(text: str, surface: str) -> bool:
@@ -284,18 +357,27 @@ def _display_name(text: str, keys: list[str], by_key: dict[str, list[Span]], acr
     return max(surfaces, key=lambda s: (surfaces[s], not s.isupper() or len(s) <= 5, len(s)))
 
 
-def extract_entities(doc: Doc, title_end: int = 0) -> list[Entity]:
-    """Canonical entities of one article; `doc` is the NER pipeline run on title + "\\n\\n" + body."""
+def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language | None = None) -> list[Entity]:
+    """Canonical entities of one article; `doc` is the NER pipeline run on title + "\\n\\n" + body. `nlp`
+    (default `load_ner()`) reads the case-restored ALL-CAPS lines."""
     text = doc.text
     caps_title_end = title_end if title_end and _is_caps(text[:title_end]) else 0
-    spans = _ner_spans(doc, caps_title_end)
+    regions = caps_lines(text)
+    if caps_title_end and not _in_regions(0, regions):
+        regions.insert(0, (0, caps_title_end))
+    spans = _ner_spans(text, ((e.start_char, e.end_char, e.label_) for e in doc.ents), regions)
+    if regions:
+        spans += _caps_spans(text, regions, nlp or load_ner())
+    spans = _merge_orgs(text, _layout(text, spans))
     acro_spans, acronyms = _acronym_definitions(text, spans)
     spans = _resolve_overlaps(spans + acro_spans)
     spans = _propagate(text, spans, caps_title_end)
+    spans = spans + missed_places(text, spans)
     types = _vote_types(text, spans)
     for sp in spans:
         voted = types.get(normalize_name(sp.text(text)))
-        if sp.type == "?" or (voted and sp.source != "split"):
+        if sp.type == "?" or (voted and sp.source not in ("split", "layout")):
             sp.type = voted or fix_type(sp.text(text), "other")
-    spans = [sp for sp in spans if sp.type != "?"]
+    spans = [sp for sp in spans if sp.type != "?" and not _ordinary_sentence_start(text, sp)]
+    spans += [n for sp in spans for n in nested_places(text, sp)]
     return _canonicalise(text, spans, types, acronyms)

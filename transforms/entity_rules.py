@@ -8,8 +8,11 @@ words swallowed at the start ("marks al-Shaibani's"), two entities merged across
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from transforms.canonical import curated, lexicon, normalize_name
 
@@ -69,6 +72,16 @@ def _trim_punct(text: str, s: int, e: int) -> tuple[int, int]:
 def _strip_trailing_possessive(text: str, s: int, e: int) -> int:
     m = _TRAILING_POSSESSIVE.search(text[s:e])
     return s + m.start() if m and m.start() > 0 else e
+
+
+_TRAILING_NUMBER = re.compile(r"\s+\d{1,3}$")
+_SCORE_AFTER = re.compile(r"\s*[\u2013\u2014-]\s*\d")
+
+
+def _strip_trailing_score(text: str, s: int, e: int) -> int:
+    """Drop a score glued to a team: "Sweden 1" in "putting Sweden 1 – 0 up"."""
+    m = _TRAILING_NUMBER.search(text, s, e)
+    return s + (m.start() - s) if m and m.start() > s and _SCORE_AFTER.match(text, e) else e
 
 
 def _strip_leading(text: str, s: int, e: int, type_: str) -> int:
@@ -138,6 +151,8 @@ def fix_type(surface: str, type_: str) -> str:
     entry = curated(surface)
     if entry is not None:
         return entry.type
+    if layout_rules().website.search(surface):
+        return "product"
     norm = normalize_name(surface)
     words = norm.split()
     group_words = lexicon().group_words
@@ -177,6 +192,7 @@ def repair_span(text: str, start: int, end: int, type_: str, split: bool = True)
                 sp.source = "split"
             return left + right
     e = _strip_trailing_possessive(text, s, e)
+    e = _strip_trailing_score(text, s, e)
     s = _strip_leading(text, s, e, type_)
     if type_ in ("person", "location"):
         e = _strip_trailing_lower(text, s, e)
@@ -191,3 +207,278 @@ def repair_span(text: str, start: int, end: int, type_: str, split: bool = True)
     if type_ == "person" and surface in lexicon().person_titles:
         return []
     return [Span(s, e, fix_type(surface, type_))]
+
+
+# --- layout and gazetteer rules (data: data/entity_rules.json) ----------------------------------------
+
+RULES_PATH = Path(__file__).with_name("data") / "entity_rules.json"
+_NAME = r"[A-Z][\w.'\u2019&-]*(?: [A-Z][\w.'\u2019&-]*){0,3}"
+# "Aston Villa 2 Derby 0", "Played on Friday : Chelsea 1 Coventry 0", "Group F — Sweden 1 – 0 Korea Republic"
+_RESULT_ROW = re.compile(
+    rf"^(?:[^\n:—–]{{1,40}}\s[:—–-]\s+)?(?:(?P<a>{_NAME}) (?P<sa>\d{{1,3}}) (?P<b>{_NAME}) (?P<sb>\d{{1,3}})"
+    rf"|(?P<c>{_NAME}) \d{{1,3}} ?[–-] ?\d{{1,3}} (?P<d>{_NAME}))[ \t]*$",
+    re.MULTILINE,
+)
+_CAPS_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019.-]*")
+_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+_CAP_TOKEN = re.compile(r"[A-Z][\w'\u2019.-]*")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutRules:
+    place_min_population: int
+    not_places: frozenset[str]
+    org_suffix: re.Pattern[str]
+    event_heads: frozenset[str]
+    facility_tails: frozenset[str]
+    dateline: re.Pattern[str]
+    caps_function_words: frozenset[str]
+    website: re.Pattern[str]
+
+
+@functools.cache
+def layout_rules() -> LayoutRules:
+    raw = json.loads(RULES_PATH.read_text(encoding="utf-8"))
+    suffixes = "|".join(re.escape(s) for s in sorted(raw["org_suffixes"]["entries"], key=len, reverse=True))
+    webs = "|".join(re.escape(s) for s in raw["web_suffixes"]["entries"])
+    agencies = "|".join(re.escape(s) for s in raw["news_agencies"]["entries"])
+    # "LONDON 1996-08-30", "HAMBURG , Germany 1996-09-05", "LONDON, Aug 30 (Reuters) -", "PARIS (AP) —"
+    dateline = re.compile(
+        r"^(?P<place>[A-Z][A-Z.'\u2019-]+(?:[ -][A-Z][A-Z.'\u2019-]+){0,3})"
+        r"(?:\s*,\s*(?P<region>[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}))?"
+        rf"(?:\s+\d{{4}}-\d\d-\d\d[ \t]*$|(?:\s*,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*\((?:{agencies})\))",
+        re.MULTILINE,
+    )
+    return LayoutRules(
+        place_min_population=int(raw["place_min_population"]["value"]),
+        not_places=frozenset(normalize_name(w) for w in raw["not_gazetteer_places"]["entries"]),
+        org_suffix=re.compile(rf"(?:[ \t]+(?:{suffixes})\b\.?)+"),
+        event_heads=frozenset(raw["event_heads"]["entries"]),
+        facility_tails=frozenset(raw["facility_tails"]["entries"]),
+        dateline=dateline,
+        caps_function_words=frozenset(raw["caps_function_words"]["entries"]),
+        website=re.compile(rf"^[\w-]+(?:\.[\w-]+)*\.(?:{webs})$", re.IGNORECASE),
+    )
+
+
+@functools.cache
+def place_keys() -> frozenset[str]:
+    """Gazetteer keys (transforms.geo) of countries, first-level divisions, continents, regions and cities of
+    `place_min_population`+, minus `not_gazetteer_places`: the names these rules treat as places."""
+    from transforms.geo import gazetteer
+
+    rules = layout_rules()
+    out: set[str] = set()
+    for k, cands in gazetteer().names.items():
+        if k in rules.not_places:
+            continue
+        for c in cands:
+            p = c.place
+            big_city = p.kind == "city" and c.via == "name" and (p.population >= rules.place_min_population
+                                                                 or p.capital)
+            if big_city or (p.kind != "city" and c.via != "weak"):
+                out.add(k)
+                break
+    return frozenset(out)
+
+
+def is_place(name: str) -> bool:
+    from transforms.geo import key
+
+    return key(name) in place_keys()
+
+
+def _is_country(name: str) -> bool:
+    from transforms.geo import candidates
+
+    return is_place(name) and any(c.place.kind == "country" for c in candidates(name))
+
+
+def _tokens(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    return [(s + m.start(), s + m.end()) for m in re.finditer(r"\S+", text[s:e])]
+
+
+def nested_places(text: str, sp: Span) -> list[Span]:
+    """Places named inside a longer non-person name: "Sheffield" in "University of Sheffield", "Canada" in "Fan
+    Expo Canada" (GUM annotates them; a name that is itself a place, "Mexico City", is left whole)."""
+    if sp.type in ("person", "group") or " " not in sp.text(text) or is_place(sp.text(text)):
+        return []
+    toks = [(a, b) for a, b in _tokens(text, sp.start, sp.end)]
+    out: list[Span] = []
+    i = 0
+    while i < len(toks):
+        for n in (3, 2, 1):
+            if i + n > len(toks):
+                continue
+            a, b = toks[i][0], toks[i + n - 1][1]
+            b = _strip_trailing_possessive(text, a, b)
+            while b > a and not text[b - 1].isalnum():
+                b -= 1
+            if text[a].isupper() and (a, b) != (sp.start, sp.end) and is_place(text[a:b]):
+                out.append(Span(a, b, "location", "nested"))
+                i += n - 1
+                break
+        i += 1
+    return out
+
+
+def event_type(text: str, sp: Span) -> str | None:
+    """'event' when an event word ends the name or is followed only by a year or a place ("FIFA World Cup",
+    "Fan Expo Canada 2016"), unless a building word ends it ("Royal Festival Hall")."""
+    rules = layout_rules()
+    words = text[sp.start : sp.end].split()
+    if len(words) < 2 or words[-1] in rules.facility_tails or sp.type in ("person", "group"):
+        return None
+    for i in range(1, len(words)):
+        head = words[i] if words[i] in rules.event_heads else None
+        if head is None and i + 1 < len(words) and f"{words[i]} {words[i + 1]}" in rules.event_heads:
+            head, i = f"{words[i]} {words[i + 1]}", i + 1
+        if head is None:
+            continue
+        rest = words[i + 1 :]
+        if not rest or all(_YEAR.match(w) for w in rest) or is_place(" ".join(w for w in rest if not _YEAR.match(w))):
+            return "event"
+    return None
+
+
+def extend_org_suffix(text: str, sp: Span) -> Span:
+    """Take in a company or body suffix right after the span: "Sumitomo" + " Corp" -> an organisation."""
+    m = layout_rules().org_suffix.match(text, sp.end)
+    if m is None:
+        return sp
+    return Span(sp.start, m.end(), "organization", sp.source)
+
+
+def dateline_spans(text: str) -> list[Span]:
+    """The place (and region) of a line-initial dateline: "LONDON 1996-08-30", "AL-AIN , United Arab Emirates
+    1996-12-06", "WASHINGTON (AP) -"."""
+    out: list[Span] = []
+    for m in layout_rules().dateline.finditer(text):
+        out.append(Span(m.start("place"), m.end("place"), "location", "layout"))
+        if m.group("region"):
+            out.append(Span(m.start("region"), m.end("region"), "location", "layout"))
+    return out
+
+
+def result_row_spans(text: str) -> list[Span]:
+    """The two sides of a results-table row ("Aston Villa 2 Derby 0"): clubs are organisations, countries
+    (national teams) locations, as CoNLL annotates them."""
+    out: list[Span] = []
+    for m in _RESULT_ROW.finditer(text):
+        for g in ("a", "b", "c", "d"):
+            if m.group(g):
+                name = m.group(g)
+                out.append(Span(m.start(g), m.end(g), "location" if _is_country(name) else "organization",
+                                "layout"))
+    return out
+
+
+def is_caps_line(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
+
+
+def caps_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every ALL-CAPS line (headlines, shouted titles), which the cased model cannot read."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if is_caps_line(line):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _seen_forms(text: str, skip: list[tuple[int, int]]) -> dict[str, str]:
+    """How the article writes each word outside its caps lines: lowercase when it ever does, else its most
+    frequent form ("Bhutto", "ANC")."""
+    forms: dict[str, dict[str, int]] = {}
+    pos = 0
+    for s, e in [*skip, (len(text), len(text))]:
+        for m in _WORD_RE.finditer(text, pos, s):
+            w = m.group()
+            counts = forms.setdefault(w.lower(), {})
+            counts[w] = counts.get(w, 0) + 1
+        pos = e
+    return {k: (k if k in c else max(c, key=lambda f: c[f])) for k, c in forms.items()}
+
+
+def restore_case(line: str, seen: dict[str, str]) -> str:
+    """A same-length mixed-case copy of an ALL-CAPS line: each word as the article writes it elsewhere, places
+    of the gazetteer capitalised, other words lowercase ("PAKISTAN OPPOSITION CALLS FOR BHUTTO TO QUIT" ->
+    "Pakistan opposition calls for Bhutto to quit")."""
+    rules = layout_rules()
+    chars = list(line)
+    words = list(_CAPS_WORD.finditer(line))
+    done: set[int] = set()
+    for n in (3, 2):  # multi-word places first: "NEW YORK", "SOUTH AFRICA"
+        for i in range(len(words) - n + 1):
+            if any(j in done for j in range(i, i + n)):
+                continue
+            a, b = words[i].start(), words[i + n - 1].end()
+            if line[a:b].count(" ") == n - 1 and is_place(line[a:b]):
+                chars[a:b] = line[a:b].title()
+                done.update(range(i, i + n))
+    for i, m in enumerate(words):
+        if i in done:
+            continue
+        w = m.group()
+        low = w.lower()
+        form = seen.get(low)
+        if form is None:
+            form = w.title() if low not in rules.caps_function_words and is_place(w) else (
+                w if "." in w.strip(".") else low)
+        if len(form) == len(w):
+            chars[m.start() : m.end()] = form
+    return "".join(chars)
+
+
+def restored_text(text: str, regions: list[tuple[int, int]]) -> str:
+    """`text` with each caps region replaced by its case-restored copy (same length, same offsets)."""
+    if not regions:
+        return text
+    seen = _seen_forms(text, regions)
+    parts, pos = [], 0
+    for s, e in regions:
+        parts += [text[pos:s], restore_case(text[s:e], seen)]
+        pos = e
+    parts.append(text[pos:])
+    out = "".join(parts)
+    return out if len(out) == len(text) else text
+
+
+_CAP_BEFORE = re.compile(r"[A-Z][\w'\u2019.-]* $")
+_CAP_AFTER = re.compile(r" [A-Z]|[$\u20ac\u00a3]")
+
+
+def _isolated(text: str, a: int, b: int) -> bool:
+    """Not part of a longer capitalised name ("Captain America", "Budweiser Man") nor a currency ("US$")."""
+    before = _CAP_BEFORE.search(text, max(0, a - 30), a)
+    if before and before.group().strip().lower() not in layout_rules().caps_function_words:
+        return False
+    return not _CAP_AFTER.match(text, b)
+
+
+def missed_places(text: str, spans: list[Span]) -> list[Span]:
+    """Gazetteer places (countries, divisions, regions, big cities) the model left untagged: every capitalised
+    occurrence outside the found spans, longest name first ("New Zealand", "Canada")."""
+    taken = sorted((sp.start, sp.end) for sp in spans)
+    out: list[Span] = []
+    toks = [(m.start(), m.end()) for m in _CAP_TOKEN.finditer(text)]
+    i = 0
+    while i < len(toks):
+        for n in (3, 2, 1):
+            if i + n > len(toks):
+                continue
+            a, b = toks[i][0], toks[i + n - 1][1]
+            b = _strip_trailing_possessive(text, a, b)
+            while b > a and not text[b - 1].isalnum():
+                b -= 1
+            if n > 1 and text[a:b].count(" ") != n - 1:
+                continue
+            if b > a and _isolated(text, a, b) and is_place(text[a:b]) and not any(s < b and a < e for s, e in taken):
+                out.append(Span(a, b, "location", "gazetteer"))
+                i += n - 1
+                break
+        i += 1
+    return out
