@@ -11,6 +11,11 @@ from datetime import timedelta
 
 import pandas as pd
 
+from transforms.figures.lexicon import CATEGORIES
+
+# Every value figures.category may take (transforms/data/figures/categories.json): the extractor writes only
+# these, the SQL view analytics.event_counts lists the event ones, `figures.category_allowed` checks them.
+FIGURE_CATEGORIES: tuple[str, ...] = CATEGORIES
 # Oldest plausible publication date; anything earlier is a parse error (e.g. a year-only "0019").
 PUBLISHED_MIN = pd.Timestamp("1900-01-01", tz="UTC")
 # Feeds stamp local times with wrong offsets and servers drift; a day of slack avoids false alarms.
@@ -39,6 +44,10 @@ FIGURE_RANGES: dict[str, tuple[float, float]] = {
     # Money may be negative (losses, deficits); a quadrillion covers derivative notionals.
     "money": (-1e15, 1e15),
 }
+
+
+if unknown := set(FIGURE_RANGES) - set(FIGURE_CATEGORIES):
+    raise ValueError(f"FIGURE_RANGES names categories outside the vocabulary: {sorted(unknown)}")
 
 
 def figure_range(category: str | None) -> tuple[float, float]:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from expectations.ranges import FINITE_MAX, FUTURE_TOLERANCE, PUBLISHED_MIN, figure_range
+from expectations.ranges import FIGURE_CATEGORIES, FINITE_MAX, FUTURE_TOLERANCE, PUBLISHED_MIN, figure_range
 from transforms.records import ENTITY_TYPES, QUALIFIERS
 
 LANGUAGE_RE = r"^[a-z]{2,3}$"
@@ -202,6 +202,9 @@ def figures_suite() -> TableSuite:
                  "value lies within the sane range of its category (see expectations/ranges.py)",
                  "out_of_range"),
         _not_null(t, "category"),
+        _check(f"{t}.category_allowed", "ExpectColumnValuesToBeInSet",
+               "category is one of the figure categories (transforms/data/figures/categories.json)", "category",
+               column="category", value_set=list(FIGURE_CATEGORIES)),
         _check(f"{t}.qualifier_allowed", "ExpectColumnValuesToBeInSet",
                f"qualifier is one of {' '.join(QUALIFIERS)}", "qualifier",
                column="qualifier", value_set=list(QUALIFIERS)),

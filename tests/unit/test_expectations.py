@@ -182,6 +182,8 @@ ROW_CASES: list[tuple[str, Mutation, set[tuple[str, str, str]]]] = [
      {("figures.value_within_category_range", "f3", "percent=5e+07 (allowed -1000..1e+06)")}),
     ("figures.category_not_null", _set("figures", 4, "category", None),
      {("figures.category_not_null", "f4", "null")}),
+    ("figures.category_allowed", _set("figures", 4, "category", "casualties"),
+     {("figures.category_allowed", "f4", "casualties")}),
     ("figures.qualifier_allowed", _set("figures", 5, "qualifier", "about"),
      {("figures.qualifier_allowed", "f5", "about")}),
     ("figures.qualifier_not_null", _set("figures", 5, "qualifier", None),

@@ -341,7 +341,8 @@ UNIT_RULES: tuple[CandidateRule, ...] = (resolution, letter_suffix)
 
 
 def year(text: str, c: Candidate) -> int | None:
-    """A bare four-digit integer in 1800-2100 with no currency, unit or qualifier: "in 2004", "1990-2030"."""
+    """A bare four-digit integer in 1800-2100 with no currency, unit or qualifier: "in 2004", "1990-2030", and
+    with its span: "2004-05", "the 1980-81 season"."""
     num, unit, range_end, end = c.num, c.unit, c.range_end, c.end
     if (
         num.plain_int
@@ -354,16 +355,6 @@ def year(text: str, c: Candidate) -> int | None:
     ):
         ym = re.match(r"[-–/](\d{2}|\d{4})\b", text[end : end + 6]) if range_end is None else None
         return end + (ym.end() if ym else 0)  # "the 1980-81 season"
-    return None
-
-
-def year_span(text: str, c: Candidate) -> int | None:
-    """ "2004-05", "1995-2030": year spans."""
-    num = c.num
-    if num.plain_int and c.range_end is None and c.unit is None and not c.currency_code:
-        ym = re.match(r"[-–/](\d{2}|\d{4})\b", text[num.end : num.end + 6])
-        if ym and len(num.digits) == 4 and 1800 <= num.value <= 2100:
-            return num.end + ym.end()
     return None
 
 
@@ -552,7 +543,6 @@ def bare_one(text: str, c: Candidate) -> int | None:
 
 CONTEXT_RULES: tuple[CandidateRule, ...] = (
     year,
-    year_span,
     date,
     street_number,
     rank,
