@@ -35,6 +35,7 @@ from transforms.entity_rules import (
     restored_text,
     result_row_spans,
 )
+from transforms.figures.lexicon import FULL_MONTHS
 from transforms.records import ENTITY_TYPES, Entity, Mention
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ _PERSON_SHORT_TYPES = frozenset({"person", "organization", "location", "product"
 # of the title, not an organisation mention.
 _PORTFOLIO_AFTER = re.compile(r"\s+(?:Secretary|Minister|Undersecretary|Spokes(?:man|woman|person))\b")
 _PORTFOLIO_BEFORE = re.compile(r"(?:Secretary|Minister|Undersecretary|Ministry)\s+(?:of|for)\s+(?:the\s+)?$")
-_MONTHS = frozenset({"January", "February", "March", "April", "May", "June", "July", "August"})
+# Month names (transforms/data/months.json, shared with figures); the list here once stopped at August.
+_MONTHS = frozenset(FULL_MONTHS)
 # An ALL-CAPS headline defeats the cased model; above this share of uppercase letters we retag it from
 # names found in the body instead.
 _CAPS_SHARE = 0.8
@@ -100,11 +102,8 @@ def _ner_spans(text: str, ents: Iterable[tuple[int, int, str]], skip: list[tuple
     return spans
 
 
-def _caps_spans(text: str, regions: list[tuple[int, int]], nlp: spacy.language.Language) -> list[Span]:
-    """NER on a case-restored copy of the ALL-CAPS lines, spans mapped back (same offsets)."""
-    restored = restored_text(text, regions)
-    if restored is text:
-        return []
+def _caps_spans(restored: str, regions: list[tuple[int, int]], nlp: spacy.language.Language) -> list[Span]:
+    """NER on the case-restored copy of the ALL-CAPS lines (`restored_text`: same offsets)."""
     ents = [
         (s + e.start_char, s + e.end_char, e.label_)
         for (s, _), line in zip(regions, nlp.pipe(restored[s:e] for s, e in regions), strict=True)
@@ -366,13 +365,14 @@ def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language 
     if caps_title_end and not _in_regions(0, regions):
         regions.insert(0, (0, caps_title_end))
     spans = _ner_spans(text, ((e.start_char, e.end_char, e.label_) for e in doc.ents), regions)
-    if regions:
-        spans += _caps_spans(text, regions, nlp or load_ner())
+    restored = restored_text(text, regions)  # `text` itself when there is no caps line
+    if restored is not text:
+        spans += _caps_spans(restored, regions, nlp or load_ner())
     spans = _merge_orgs(text, _layout(text, spans))
     acro_spans, acronyms = _acronym_definitions(text, spans)
     spans = _resolve_overlaps(spans + acro_spans)
     spans = _propagate(text, spans, caps_title_end)
-    spans = spans + missed_places(text, spans)
+    spans = spans + missed_places(restored, spans)
     types = _vote_types(text, spans)
     for sp in spans:
         voted = types.get(normalize_name(sp.text(text)))
