@@ -219,10 +219,12 @@ _RESULT_ROW = re.compile(
     rf"|(?P<c>{_NAME}) \d{{1,3}} ?[–-] ?\d{{1,3}} (?P<d>{_NAME}))[ \t]*$",
     re.MULTILINE,
 )
-_CAPS_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019.-]*")
-_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+# a word, with dots only inside it ("U.S", "Mandela" out of "Mandela.")
+_CAPS_WORD = re.compile(r"[A-Za-z](?:[A-Za-z'\u2019-]|\.(?=[A-Za-z]))*")
+_WORD_RE = re.compile(r"[^\W\d_](?:[\w'\u2019-]|\.(?=\w))*")
 _CAP_TOKEN = re.compile(r"[A-Z][\w'\u2019.-]*")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:\"\u201c\u201d]\s+|\n)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +399,8 @@ def _seen_forms(text: str, skip: list[tuple[int, int]]) -> dict[str, str]:
     for s, e in [*skip, (len(text), len(text))]:
         for m in _WORD_RE.finditer(text, pos, s):
             w = m.group()
+            if w[:1].isupper() and not w.isupper() and _SENTENCE_OPENING.search(text, max(0, m.start() - 3), m.start()):
+                continue  # "Police said ...": a capital opening a sentence says nothing about the word
             counts = forms.setdefault(w.lower(), {})
             counts[w] = counts.get(w, 0) + 1
         pos = e

@@ -262,3 +262,124 @@ def test_mention_offsets_reproduce_text() -> None:
     for ent in run(title, body):
         for m in ent.mentions:
             assert text[m.start : m.end] == m.text
+
+
+# --- layout and gazetteer rules (data/entity_rules.json) ------------------------------------------
+
+
+def spans_of(text: str, spans: list) -> list[tuple[str, str]]:
+    return [(sp.text(text), sp.type) for sp in spans]
+
+
+def test_caps_line_restored_from_article_and_gazetteer() -> None:
+    from transforms.entity_rules import caps_lines, restored_text
+
+    text = "KENYA POLICE ARREST OKELLO IN MOMBASA\nPolice said Okello was held in the port city on Monday."
+    regions = caps_lines(text)
+    assert regions == [(0, 37)]
+    restored = restored_text(text, regions)
+    assert restored[:37] == "Kenya police arrest Okello in Mombasa"
+    assert restored[37:] == text[37:] and len(restored) == len(text)
+
+
+def test_caps_line_entities_found_by_ner_on_restored_copy() -> None:
+    text = "NIGERIA SAYS ABACHA WILL MEET MANDELA\nLAGOS 1997-03-02\nGeneral Sani Abacha will meet Nelson Mandela."
+    ents = extract_entities(load_ner()(text), 0)
+    caps = {m.text: (e.name, e.type) for e in ents for m in e.mentions if m.start < text.index("\n")}
+    assert caps == {"NIGERIA": ("NIGERIA", "location"), "ABACHA": ("Sani Abacha", "person"),
+                    "MANDELA": ("Nelson Mandela", "person")}
+
+
+def test_datelines() -> None:
+    from transforms.entity_rules import dateline_spans
+
+    t1 = "LONDON 1996-08-30\nShares fell."
+    assert spans_of(t1, dateline_spans(t1)) == [("LONDON", "location")]
+    t2 = "AL-AIN , United Arab Emirates 1996-12-06\nRain fell."
+    assert spans_of(t2, dateline_spans(t2)) == [("AL-AIN", "location"), ("United Arab Emirates", "location")]
+    t3 = "Intro.\nWASHINGTON, Aug 30 (Reuters) - Stocks rose."
+    assert spans_of(t3, dateline_spans(t3)) == [("WASHINGTON", "location")]
+    assert dateline_spans("SOCCER - RESULTS\nGoals came late.") == []
+
+
+def test_results_table_rows() -> None:
+    from transforms.entity_rules import result_row_spans
+
+    text = "Results:\nManchester United 2 Arsenal 1\nGermany 2 Italy 1\nHe scored 2 goals in 1 game"
+    assert spans_of(text, result_row_spans(text)) == [
+        ("Manchester United", "organization"), ("Arsenal", "organization"),
+        ("Germany", "location"), ("Italy", "location"),
+    ]
+
+
+def test_score_cut_from_team_name() -> None:
+    assert repaired("putting Sweden 1 \u2013 0 up", "Sweden 1", "organization") == [("Sweden", "organization")]
+    assert repaired("the Apollo 11 crew", "Apollo 11", "product") == [("Apollo 11", "product")]
+
+
+def test_org_suffix_joins_the_name() -> None:
+    from transforms.entity_rules import Span, extend_org_suffix
+
+    text = "shares of Sumitomo Corp. fell while Broken Hill Proprietary Co Ltd rose"
+    a = extend_org_suffix(text, Span(10, 18, "person"))
+    assert (a.text(text), a.type) == ("Sumitomo Corp.", "organization")
+    b = extend_org_suffix(text, Span(36, 59, "organization"))
+    assert b.text(text) == "Broken Hill Proprietary Co Ltd"
+    c = extend_org_suffix(text, Span(0, 6, "other"))
+    assert c.text(text) == "shares"
+
+
+def test_place_before_organisation_merged() -> None:
+    from transforms.entities import _merge_orgs
+    from transforms.entity_rules import Span
+
+    text = "the Pakistan Muslim League and Iraq said"
+    out = _merge_orgs(text, [Span(4, 12, "location"), Span(13, 26, "organization"), Span(31, 35, "location")])
+    assert spans_of(text, out) == [("Pakistan Muslim League", "organization"), ("Iraq", "location")]
+
+
+def test_event_names() -> None:
+    from transforms.entity_rules import Span, event_type
+
+    def ev(name: str) -> str | None:
+        return event_type(name, Span(0, len(name), "organization"))
+
+    assert ev("FIFA World Cup") == "event"
+    assert ev("Fan Expo Canada 2016") == "event"
+    assert ev("Taipei City Lantern Festival") == "event"
+    assert ev("Royal Festival Hall") is None
+    assert ev("World Bank") is None
+
+
+def test_places_nested_in_names() -> None:
+    from transforms.entity_rules import Span, nested_places
+
+    text = "the University of Sheffield and Mexico City and Fan Expo Canada"
+    uni = nested_places(text, Span(4, 27, "organization"))
+    assert spans_of(text, uni) == [("Sheffield", "location")]
+    assert nested_places(text, Span(32, 43, "location")) == []  # a place itself
+    assert spans_of(text, nested_places(text, Span(48, 63, "event"))) == [("Canada", "location")]
+    assert nested_places("Paris Hilton", Span(0, 12, "person")) == []
+
+
+def test_untagged_gazetteer_places_added() -> None:
+    from transforms.entity_rules import missed_places
+
+    text = "Talks moved to New Zealand. Captain America won. He paid US$ 20. In Canada it rained."
+    assert spans_of(text, missed_places(text, [])) == [("New Zealand", "location"), ("Canada", "location")]
+
+
+def test_websites_are_products() -> None:
+    assert fix_type("Gawker.com", "organization") == "product"
+    assert fix_type("bbc.co.uk", "organization") == "product"
+    assert fix_type("Gawker", "organization") == "organization"
+
+
+def test_ordinary_word_opening_a_sentence_is_not_a_name() -> None:
+    from transforms.entities import _ordinary_sentence_start
+    from transforms.entity_rules import Span
+
+    text = "Iodine is scarce. Salt with iodine helps. Ask Iodine Ltd. Canada agreed. canada"
+    assert _ordinary_sentence_start(text, Span(0, 6, "person"))
+    assert not _ordinary_sentence_start(text, Span(46, 52, "organization"))  # not at a sentence start
+    assert not _ordinary_sentence_start(text, Span(58, 64, "location"))  # a gazetteer place
