@@ -12,6 +12,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -91,14 +92,29 @@ def fetch_task(handle: CrawlHandle) -> CrawlResult:
     return handle.join()
 
 
+class WorkerCrashed:
+    """What a batch task returns when a pool worker died under it: caught inside the task, so Prefect logs
+    no traceback for a failure the flow recovers from (`_Guarded` re-runs the batch item by item)."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.detail = f"{type(exc).__name__}: {exc}"[:300]
+
+
 @task(name="parse-files", cache_policy=NO_CACHE)
-def parse_task(files: list[InputFile], cfg: StepConfig, prior_hashes: dict[str, str]) -> list[FileOutcome]:
-    return run_batch(parse_files, files, cfg, prior_hashes)
+def parse_task(files: list[InputFile], cfg: StepConfig,
+               prior_hashes: dict[str, str]) -> list[FileOutcome] | WorkerCrashed:
+    try:
+        return run_batch(parse_files, files, cfg, prior_hashes)
+    except BrokenProcessPool as exc:
+        return WorkerCrashed(exc)
 
 
 @task(name="extract-entities-figures", cache_policy=NO_CACHE)
-def nlp_task(articles: list[Article], cfg: StepConfig) -> list[Article]:
-    return run_batch(annotate_articles, articles, cfg)
+def nlp_task(articles: list[Article], cfg: StepConfig) -> list[Article] | WorkerCrashed:
+    try:
+        return run_batch(annotate_articles, articles, cfg)
+    except BrokenProcessPool as exc:
+        return WorkerCrashed(exc)
 
 
 @task(name="validate-staged-batch", cache_policy=NO_CACHE)
@@ -161,13 +177,20 @@ class _Guarded:
         try:
             if self.error is not None:
                 raise self.error
-            return self.future.result()
+            value = self.future.result()
         except Exception as exc:
             if self.fallback is None:
                 raise
-            get_run_logger().warning("worker failed on a batch of %d (%s: %s); retrying it item by item",
-                                     len(self.batch), type(exc).__name__, str(exc)[:200])
-            return self.fallback(self.batch, *self.args)
+            return self._retry(f"{type(exc).__name__}: {str(exc)[:200]}")
+        if isinstance(value, WorkerCrashed):
+            if self.fallback is None:
+                raise RuntimeError(f"a worker died on a batch: {value.detail}")
+            return self._retry(value.detail)
+        return value
+
+    def _retry(self, why: str) -> Any:
+        get_run_logger().warning("worker failed on a batch of %d (%s); retrying it item by item", len(self.batch), why)
+        return self.fallback(self.batch, *self.args)
 
 
 class _Done:

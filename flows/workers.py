@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,6 +23,9 @@ T = TypeVar("T")
 
 _POOL: ProcessPoolExecutor | None = None
 _ARGS: tuple[int, str] | None = None
+# Taken to start, stop or replace the pool: several task threads can see the same crash at once, and
+# exactly one of them may replace the pool (the others then use the new one).
+_LOCK = threading.RLock()
 PRELOAD = ["flows.steps", "transforms.entities", "transforms.figures", "transforms.html", "transforms.feeds",
            "transforms.jsonl", "spacy"]
 
@@ -40,6 +44,11 @@ def _noop() -> int:
 
 def start_pool(workers: int, model: str) -> None:
     """Start (or keep) the pool and warm its workers in the background."""
+    with _LOCK:
+        _start_pool(workers, model)
+
+
+def _start_pool(workers: int, model: str) -> None:
     global _POOL, _ARGS
     if _POOL is not None and (workers, model) == _ARGS:
         return
@@ -54,6 +63,11 @@ def start_pool(workers: int, model: str) -> None:
 
 def stop_pool() -> None:
     """Stop the workers and their forkserver (which holds the pre-imported pipeline: ~170 MB)."""
+    with _LOCK:
+        _stop_pool()
+
+
+def _stop_pool() -> None:
     global _POOL, _ARGS
     if _POOL is not None:
         _POOL.shutdown(wait=True, cancel_futures=True)
@@ -75,10 +89,11 @@ def run_batch(fn: Callable[..., T], *args: Any) -> T:
     try:
         return fut.result()
     except BrokenProcessPool:
-        if _ARGS is not None and _POOL is pool:
-            workers, model = _ARGS
-            stop_pool_quietly(pool)
-            start_pool(workers, model)
+        with _LOCK:  # only the first thread to see this pool break replaces it
+            if _ARGS is not None and _POOL is pool:
+                workers, model = _ARGS
+                stop_pool_quietly(pool)
+                start_pool(workers, model)
         raise
 
 
@@ -87,8 +102,9 @@ def stop_pool_quietly(pool: ProcessPoolExecutor) -> None:
     try:
         pool.shutdown(wait=False, cancel_futures=True)
     finally:
-        if _POOL is pool:
-            _POOL, _ARGS = None, None
+        with _LOCK:
+            if _POOL is pool:
+                _POOL, _ARGS = None, None
 
 
 def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str, in_process_max_files: int) -> bool:

@@ -38,12 +38,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_prefect_server(home: Path, port: int) -> subprocess.Popen[bytes]:
-    """A real `prefect server start` on loopback with its own PREFECT_HOME; waits until healthy."""
+def start_prefect_server(home: Path, port: int, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """A real `prefect server start` on loopback with its own PREFECT_HOME; waits until healthy. Its output
+    goes to `log` when given (kept for a failing test), else nowhere."""
     env = cli_env(home, PREFECT_UI_API_URL=f"http://127.0.0.1:{port}/api")
+    out: Any = open(log, "wb") if log is not None else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT if log else out,
                             start_new_session=True)
+    if log is not None:
+        out.close()  # the server holds its own copy of the descriptor
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import os
+import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +27,16 @@ from flows.settings import Settings
 from flows.sources import discover
 from flows.steps import FileTimeout, StepConfig, parse_files, parse_isolated, time_limit
 from tests import hostile
-from tests.conftest import ROOT, cli_env, query
+from tests.conftest import ROOT, cli_env, free_port, query, start_prefect_server, stop_process_group
 
 PEAK_RSS_LIMIT = 2 * 1024**3
 
 
 def run_measured(args: list[str], env: dict[str, str], timeout: float = 300) -> tuple[int, str, str, int]:
-    """Run the CLI, polling the resident memory of its whole process tree; (rc, stdout, stderr, peak bytes)."""
+    """Run the CLI, polling the resident memory of its whole process tree; (rc, stdout, stderr, peak bytes).
+    Past `timeout` the whole process group is killed (no stray workers) and what it printed is returned."""
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     peak = 0
     stop = threading.Event()
 
@@ -54,6 +58,10 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float = 300) -> 
     t.start()
     try:
         out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        err += f"\n[newsetl run killed after {timeout:.0f} s]"
     finally:
         stop.set()
         t.join()
@@ -61,23 +69,40 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float = 300) -> 
 
 
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path, prefect_api: str) -> dict[str, Any]:
+def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """One run on its own Prefect server (no other test's runs or load in its logs) with two pool workers;
+    its stdout, stderr and the server's log are kept beside the corpus for a failing test to point at."""
     root = tmp_path_factory.mktemp("hostile")
     corpus = hostile.build(root)
     db = root / "wh" / "news.duckdb"
-    env = cli_env(prefect_home, PREFECT_API_URL=prefect_api)
-    t0 = time.monotonic()
-    rc, out, err, peak = run_measured(["run", "--input", str(corpus.input_dir), "--db", str(db)], env)
-    return {"corpus": corpus, "db": db, "rc": rc, "out": out, "err": err, "peak": peak,
-            "seconds": time.monotonic() - t0}
+    home = root / "prefect-home"
+    home.mkdir()
+    port = free_port()
+    server = start_prefect_server(home, port, log=root / "prefect-server.log")
+    try:
+        env = cli_env(home, PREFECT_API_URL=f"http://127.0.0.1:{port}/api", NEWSETL_WORKERS="2")
+        t0 = time.monotonic()
+        rc, out, err, peak = run_measured(["run", "--input", str(corpus.input_dir), "--db", str(db)], env)
+        seconds = time.monotonic() - t0
+        (root / "stdout.txt").write_text(out, encoding="utf-8")
+        (root / "stderr.txt").write_text(err, encoding="utf-8")
+        yield {"corpus": corpus, "db": db, "rc": rc, "out": out, "err": err, "peak": peak, "seconds": seconds,
+               "logs": root}
+    finally:
+        stop_process_group(server, 15)
+
+
+def _failure(r: dict[str, Any]) -> str:
+    """The whole of stderr, and where the server log and outputs are kept."""
+    return f"rc={r['rc']}; stdout, stderr and prefect-server.log kept in {r['logs']}\n--- stderr ---\n{r['err']}"
 
 
 def test_run_ends_cleanly_without_traceback(hostile_run: dict[str, Any]) -> None:
     r = hostile_run
     print(f"hostile run: rc={r['rc']} {r['seconds']:.1f}s peak RSS {r['peak'] / 2**20:.0f} MiB\n{r['out']}")
-    # The exit status first, with the end of stderr, so that a failure shows its reason.
-    assert r["rc"] == 0, r["err"][-3000:]
-    assert "Traceback" not in r["out"] and "Traceback" not in r["err"], r["err"][-3000:]
+    # The exit status first, with all of stderr, so that a failure shows its reason.
+    assert r["rc"] == 0, _failure(r)
+    assert "Traceback" not in r["out"] and "Traceback" not in r["err"], _failure(r)
     assert r["peak"] < PEAK_RSS_LIMIT, f"peak RSS {r['peak'] / 2**20:.0f} MiB"
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from flows.settings import Settings
 from tests.conftest import ROOT, cli_env, query, stop_process_group
 
 DEPLOYMENT = "newsetl-scheduled"
@@ -81,8 +82,12 @@ def test_deployment_has_schedule_parameters_and_limit(served: dict[str, Any]) ->
     crons = [s["schedule"].get("cron") for s in dep["schedules"] if s.get("active", True)]
     assert crons == ["0 3 * * *"]
     assert dep["paused"] is False
-    assert dep["parameters"] == {"inputs": [str(ROOT / "seeds")], "db": str(served["db"]), "sources": [],
-                                 "sources_file": None}
+    params = dict(dep["parameters"])
+    settings = params.pop("settings")  # the serving process's whole Settings (flows/settings.py, to_params)
+    assert params == {"inputs": [str(ROOT / "seeds")], "db": str(served["db"]), "sources": [], "sources_file": None}
+    assert settings["inputs"] == [str(ROOT / "seeds")] and settings["db"] == str(served["db"])
+    expected = Settings(inputs=[ROOT / "seeds"], db=served["db"])
+    assert Settings.from_params(settings).model_dump() == expected.model_dump()
     limit = dep.get("global_concurrency_limit") or {}
     assert limit.get("limit") == 1 or dep.get("concurrency_limit") == 1, dep
 
