@@ -18,6 +18,9 @@ for _k, _v in {
     os.environ.setdefault(_k, _v)
 
 
+DB_HELP = "DuckDB file (default warehouse/news.duckdb), ducklake:postgres:<conninfo> or ducklake:sqlite:<file>"
+
+
 def _settings(args: argparse.Namespace) -> Any:
     from flows.settings import Settings
 
@@ -25,7 +28,7 @@ def _settings(args: argparse.Namespace) -> Any:
     if getattr(args, "input", None):
         overrides["inputs"] = [Path(p) for p in args.input]
     if getattr(args, "db", None):
-        overrides["db"] = Path(args.db)
+        overrides["db"] = args.db  # a file path or ducklake:... (Settings moves a DuckLake aside)
     if getattr(args, "source", None):
         overrides["sources"] = list(args.source)
     if getattr(args, "sources", None):
@@ -140,7 +143,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_sql(args: argparse.Namespace) -> int:
     from flows.query import run_query
 
-    return run_query(_settings(args), args.query, args.format, sys.stdout, sys.stderr)
+    return run_query(_settings(args), args.query, args.format, sys.stdout, sys.stderr, at_run=args.at_run)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -178,11 +181,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from warehouse.db import WarehouseBusy
 
     settings = _settings(args)
-    if not settings.db.exists():
-        print(f"no warehouse at {settings.db}: run `newsetl run` first", file=sys.stderr)
+    if not settings.warehouse.exists():
+        print(f"no warehouse at {settings.db_label}: run `newsetl run` first", file=sys.stderr)
         return 1
     try:
-        out = write_report(settings.db, Path(args.out) if args.out else DEFAULT_REPORT)
+        out = write_report(settings.warehouse, Path(args.out) if args.out else DEFAULT_REPORT)
     except WarehouseBusy as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -196,14 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run the Prefect flow: ingest, extract, stage, validate, publish")
     r.add_argument("--input", action="append", metavar="PATH", help="file or folder (repeatable; default seeds/)")
-    r.add_argument("--db", metavar="FILE", help="DuckDB file (default warehouse/news.duckdb)")
+    r.add_argument("--db", metavar="FILE", help=DB_HELP)
     _source_args(r)
     r.set_defaults(func=cmd_run)
 
     sv = sub.add_parser("serve", help="serve the flow as a scheduled Prefect deployment (one run at a time)")
     sv.add_argument("--cron", required=True, metavar="EXPR", help='schedule, e.g. "0 3 * * *" (daily at 03:00)')
     sv.add_argument("--input", action="append", metavar="PATH", help="file or folder (repeatable; default seeds/)")
-    sv.add_argument("--db", metavar="FILE", help="DuckDB file (default warehouse/news.duckdb)")
+    sv.add_argument("--db", metavar="FILE", help=DB_HELP)
     sv.add_argument("--name", default="newsetl-scheduled", help="deployment name (default newsetl-scheduled)")
     _source_args(sv)
     sv.set_defaults(func=cmd_serve)
@@ -224,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--format", choices=["table", "csv", "json"], default="table")
     st.set_defaults(func=cmd_status)
 
+    s.add_argument("--at-run", metavar="RUN_ID", help="DuckLake only: query the warehouse as that run left it")
     fe = sub.add_parser("fetches", help="list the URLs of recent runs with outcome and reason")
     fe.add_argument("--db", metavar="FILE")
     fe.add_argument("--limit", type=int, default=100)

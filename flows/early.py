@@ -20,7 +20,7 @@ from flows.lock import LockBusy, RunLock
 from flows.settings import Settings
 from flows.sources import load_sources
 from warehouse.db import WarehouseBusy
-from warehouse.store import read_state, staging_dir
+from warehouse.store import staging_dir
 
 
 @dataclass
@@ -51,7 +51,7 @@ def start(settings: Settings) -> EarlyCrawl | None:
     except LockBusy:
         return None
     try:
-        prior = read_state(settings.db, 0.0)
+        prior = settings.warehouse.read_state(0.0)
     except (WarehouseBusy, OSError):
         lock.__exit__(None, None, None)
         return None

@@ -38,8 +38,8 @@ from transforms.dedup import DuplicateIndex, from_bytes
 from transforms.reasons import Reason
 from transforms.records import Article, Rejection
 from transforms.tables import to_rows
-from warehouse.db import WarehouseBusy
-from warehouse.store import PriorState, StagingArea, cleanup_staging, publish, read_state, record_run
+from warehouse.db import DiskFull, WarehouseBusy, disk_full
+from warehouse.store import PriorState, StagingArea, cleanup_staging, staging_dir
 
 T = TypeVar("T")
 # How long a chunk of fetched pages waits for more before it goes to parsing.
@@ -77,8 +77,8 @@ def _retry_unless_busy(task: Any, task_run: Any, state: Any) -> bool:
 # Retries only on the steps that touch the warehouse file (I/O); transforms are deterministic.
 @task(name="read-warehouse-state", retries=2, retry_delay_seconds=2, retry_condition_fn=_retry_unless_busy,
       cache_policy=NO_CACHE)
-def read_prior_state(db: Path, timeout_s: float) -> PriorState:
-    return read_state(db, timeout_s)
+def read_prior_state(warehouse: Any, timeout_s: float) -> PriorState:
+    return warehouse.read_state(timeout_s)  # read-only; a publish never holds what it reads (backend.py)
 
 
 @task(name="discover-inputs", cache_policy=NO_CACHE)
@@ -125,12 +125,50 @@ def audit_task(staging: StagingArea, summary: RunSummary, settings: Settings, pr
     files_new = summary.files_seen - summary.files_unchanged
     stats = BatchStats(files_new=files_new, files_quarantined=summary.files_quarantined,
                        articles_new=summary.articles_loaded, files_duplicate=summary.files_duplicate)
-    return audit(staging.frames(), stats, thresholds, settings.resolved_reports_dir, summary.run_id, prior.history)
+    try:
+        return audit(staging.frames(), stats, thresholds, settings.resolved_reports_dir, summary.run_id,
+                     prior.history)
+    except Exception as exc:  # a full disk (Data Docs, staging) is the run's one-line reason, not a task failure
+        full = disk_full(exc)
+        if full is None:
+            raise
+        return full
 
 
 @task(name="publish", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_unless_busy, cache_policy=NO_CACHE)
-def publish_task(db: Path, staging_path: Path, timeout_s: float, memory_limit: str) -> None:
-    publish(db, staging_path, timeout_s, memory_limit)
+def publish_task(warehouse: Any, staging_path: Path, timeout_s: float, memory_limit: str) -> DiskFull | None:
+    """Publish (copy-on-publish or one DuckLake commit); a full disk comes back as a value, raised by the flow."""
+    try:
+        warehouse.publish(staging_path, timeout_s, memory_limit)
+    except Exception as exc:
+        full = disk_full(exc)
+        if full is None:
+            raise
+        return full
+    return None
+
+
+@contextmanager
+def _disk_full_ends_run(ledger: RunLedger, stage_dir: Path, warehouse: Any, timeout_s: float,
+                        log: Any) -> Iterator[None]:
+    """No space left while staging or publishing: the run ends `failed` with a one-line reason (no traceback),
+    nothing published changes (copy-on-publish drops its copy; a DuckLake commit never happened), and its
+    partial staging file is removed to give the space back. The next run after space is freed converges."""
+    try:
+        yield
+    except Exception as exc:
+        full = disk_full(exc)
+        if full is None:
+            raise
+        summary = ledger.summary
+        summary.status, summary.reason = "failed", str(full)
+        for f in stage_dir.glob(f"{ledger.run_id}.duckdb*"):
+            f.unlink(missing_ok=True)
+        try:
+            warehouse.record_run(ledger.run_row("failed", summary.reason, _flow_run_id(), {}), timeout_s)
+        except Exception as again:  # with the disk still full this fails too: the runs row is simply missing
+            log.warning("run %s: its runs row was not recorded either (%s)", ledger.run_id, type(again).__name__)
+        log.error("run %s stopped: %s; nothing was published", ledger.run_id, summary.reason)
 
 
 class StageTimer:
@@ -232,8 +270,11 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
     timer = StageTimer()
     db = settings.db
     cfg = StepConfig.from_settings(settings)
-    with RunLock(db, settings.lock_timeout_s, run_id), RunProgress(log) as progress, _pool_stopped():
-        prior = read_prior_state(db, settings.lock_timeout_s)
+    warehouse = settings.warehouse
+    with RunLock(db, settings.lock_timeout_s, run_id), \
+            _disk_full_ends_run(ledger, staging_dir(db), warehouse, settings.lock_timeout_s, log), \
+            RunProgress(log) as progress, _pool_stopped():
+        prior = read_prior_state(warehouse, settings.lock_timeout_s)
         files, refused = discover_inputs(settings.inputs)
         for rej in refused:
             if rej.reason == Reason.MISSING:
@@ -336,9 +377,9 @@ def _refresh_report(settings: Settings, summary: RunSummary, log: Any) -> None:
     try:
         from flows.report import top_entities_and_places, write_report
 
-        with_report = write_report(settings.db, settings.resolved_reports_dir / "report.html")
+        with_report = write_report(settings.warehouse, settings.resolved_reports_dir / "report.html")
         summary.report_path = str(with_report.resolve())
-        summary.top_entities = top_entities_and_places(settings.db, 20)
+        summary.top_entities = top_entities_and_places(settings.warehouse, 20)
     except Exception as exc:  # the data is published; a report problem is only a warning
         log.warning("could not write the report: %s: %s", type(exc).__name__, exc)
 
@@ -349,18 +390,21 @@ def _validate(staging: StagingArea, summary: RunSummary, settings: Settings, pri
         from expectations.gate import AuditResult
 
         return AuditResult(success=True, frames={}, row_failures=[], failed=[], docs_index=None)
-    return audit_task(staging, summary, settings, prior)
+    result = audit_task(staging, summary, settings, prior)
+    if isinstance(result, DiskFull):
+        raise result
+    return result
 
 
 def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, settings: Settings,
                        timer: StageTimer, progress: RunProgress, log: Any) -> None:
-    summary, db = ledger.summary, settings.db
+    summary, db, warehouse = ledger.summary, settings.db, settings.warehouse
     unreachable = ledger.sources_failed()
     if result.success and unreachable and not summary.articles_loaded:
         staging.close()
         summary.status, summary.reason = "failed", unreachable
-        record_run(db, ledger.run_row("failed", unreachable, _flow_run_id(), timer.seconds), settings.lock_timeout_s,
-                   list(ledger.fetches.values()))
+        warehouse.record_run(ledger.run_row("failed", unreachable, _flow_run_id(), timer.seconds),
+                             settings.lock_timeout_s, list(ledger.fetches.values()))
         log.error(unreachable)
         return
     if result.success:
@@ -368,7 +412,9 @@ def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, set
         staging.close()
         progress.stage("publish")
         with timer("publish"):
-            publish_task(db, staging.path, settings.lock_timeout_s, settings.publish_memory_limit)
+            full = publish_task(warehouse, staging.path, settings.lock_timeout_s, settings.publish_memory_limit)
+        if full is not None:
+            raise full
         summary.status = "published"
         cleanup_staging(db)
         if settings.report_after_run:
@@ -378,8 +424,8 @@ def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, set
     staging.close()
     summary.status = "failed_validation"
     summary.reason = result.reason()
-    record_run(db, ledger.run_row("failed_validation", summary.reason, _flow_run_id(), timer.seconds),
-               settings.lock_timeout_s, fetches)
+    warehouse.record_run(ledger.run_row("failed_validation", summary.reason, _flow_run_id(), timer.seconds),
+                         settings.lock_timeout_s, fetches)
     log.error("%s (staged data kept in %s)", summary.reason, staging.path)
 
 

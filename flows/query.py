@@ -10,7 +10,8 @@ from typing import Any, TextIO
 import duckdb
 
 from flows.settings import Settings
-from warehouse.db import HERE, WarehouseBusy, connect
+from warehouse.backend import NotSupported
+from warehouse.db import HERE, WarehouseBusy
 from warehouse.extensions import ExtensionMissing, load_extension
 
 QUERIES_DIR = HERE / "queries"
@@ -22,14 +23,19 @@ def read_sql(name: str) -> str:
 
 
 def run_query(settings: Settings, query: str, fmt: str, out: TextIO, err: TextIO,
-              params: list[Any] | None = None) -> int:
-    if not settings.db.exists():
-        print(f"no warehouse at {settings.db}: run `newsetl run` first", file=err)
+              params: list[Any] | None = None, at_run: str | None = None) -> int:
+    """Run a read-only query on the warehouse (a file or a DuckLake; `at_run`: as that run left it)."""
+    warehouse = settings.warehouse
+    if not warehouse.exists():
+        print(f"no warehouse at {settings.db_label}: run `newsetl run` first", file=err)
         return 1
     try:
-        con = connect(settings.db, read_only=True, timeout_s=min(settings.lock_timeout_s, 30))
-    except WarehouseBusy as exc:
+        con = warehouse.reader(min(settings.lock_timeout_s, 30), at_run=at_run)
+    except (WarehouseBusy, NotSupported) as exc:
         print(str(exc), file=err)
+        return 1
+    except duckdb.Error as exc:
+        print(f"cannot open {settings.db_label}: {exc}", file=err)
         return 1
     with contextlib.suppress(ExtensionMissing):
         load_extension(con, "fts")  # so `analytics.search(...)` works here too
@@ -74,8 +80,8 @@ def write_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str, out: Text
 def sources_table(settings: Settings, out: TextIO) -> None:
     """Per web source, the last run's fetch outcomes (`newsetl status`); nothing when no web run happened."""
     try:
-        con = connect(settings.db, read_only=True, timeout_s=min(settings.lock_timeout_s, 30))
-    except WarehouseBusy:
+        con = settings.warehouse.reader(min(settings.lock_timeout_s, 30))
+    except (WarehouseBusy, duckdb.Error):
         return
     try:
         cur = con.execute(read_sql("status_sources"))

@@ -25,7 +25,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import HERE, connect, sql_string
+from warehouse.backend import Warehouse, as_warehouse
+from warehouse.db import HERE, sql_string
 
 REPORT_SQL_DIR = HERE / "report"
 WORLD_TOPOJSON = REPORT_SQL_DIR / "world-110m.json"
@@ -98,10 +99,12 @@ def _staged_quarantine(con: duckdb.DuckDBPyConnection, db: Path, runs: list[dict
     return out
 
 
-def read_report_data(db: Path, timeout_s: float = 30.0) -> ReportData:
-    """Every aggregate the report shows, from one short read-only connection."""
+def read_report_data(db: Path | Warehouse, timeout_s: float = 30.0) -> ReportData:
+    """Every aggregate the report shows, from one short read-only connection (a file or a DuckLake)."""
     started = time.perf_counter()
-    con = connect(db, read_only=True, timeout_s=timeout_s)
+    warehouse = as_warehouse(db)
+    db = warehouse.local_path  # the name shown, and where failed runs' staging files are
+    con = warehouse.reader(timeout_s)
     try:
         overview = _rows(con, "overview")[0]
         runs = _rows(con, "runs", [RUNS_SHOWN])
@@ -124,10 +127,10 @@ def read_report_data(db: Path, timeout_s: float = 30.0) -> ReportData:
     return data
 
 
-def top_entities_and_places(db: Path, limit: int = 20) -> list[dict[str, Any]]:
+def top_entities_and_places(db: Path | Warehouse, limit: int = 20) -> list[dict[str, Any]]:
     """The entities in most published articles (places among them), for a Prefect table artifact:
     `name, type, articles, mentions, country_code` (country_code None where unresolved or before geo)."""
-    con = connect(db, read_only=True, timeout_s=30.0)
+    con = as_warehouse(db).reader(30.0)
     try:
         rows = _rows(con, "top_entities", [int(limit)])
     finally:
@@ -136,7 +139,7 @@ def top_entities_and_places(db: Path, limit: int = 20) -> list[dict[str, Any]]:
              "country_code": r["country_code"]} for r in rows]
 
 
-def write_report(db: Path, out: Path) -> Path:
+def write_report(db: Path | Warehouse, out: Path) -> Path:
     """Write the report for `db` to `out` (atomically: a reader never sees half a page); returns `out`."""
     data = read_report_data(db)
     page = render(data, vega_bundle())

@@ -16,11 +16,12 @@ COLUMNS = ["article_id", "title", "score", "snippet"]
 
 
 def run_search(settings: Settings, query: str, limit: int, fmt: str, out: TextIO, err: TextIO) -> int:
-    if not settings.db.exists():
-        print(f"no warehouse at {settings.db}: run `newsetl run` first", file=err)
+    warehouse = settings.warehouse
+    if not warehouse.exists():
+        print(f"no warehouse at {settings.db_label}: run `newsetl run` first", file=err)
         return 1
     try:
-        hits, terms = search(settings.db, query, limit, timeout_s=min(settings.lock_timeout_s, 30))
+        hits, terms = search(warehouse, query, limit, timeout_s=min(settings.lock_timeout_s, 30))
     except (WarehouseBusy, NoSearchIndex, ExtensionMissing) as exc:
         print(str(exc), file=err)
         return 1

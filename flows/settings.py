@@ -25,7 +25,14 @@ class Settings(BaseSettings):
 
     # Inputs and outputs.
     inputs: list[Path] = Field(default_factory=lambda: [Path("seeds")], description="files or folders to ingest")
-    db: Path = Field(default=Path("warehouse/news.duckdb"), description="DuckDB warehouse file")
+    db: Path = Field(default=Path("warehouse/news.duckdb"),
+                     description="DuckDB warehouse file, or ducklake:postgres:<conninfo> / ducklake:sqlite:<file>")
+    # A `ducklake:...` db is moved here (a Path would mangle a conninfo) and `db` becomes its local stand-in,
+    # under which staging, archive, reports and the run lock live (warehouse/backend.py, lake_local_path).
+    lake: str | None = Field(default=None, description="DuckLake catalog (set from a ducklake: db)")
+    lake_data_path: str | None = Field(default=None, description="where a DuckLake warehouse keeps its Parquet files")
+    lake_local_dir: Path = Field(default=Path("warehouse"),
+                                 description="this host's folder for a DuckLake warehouse's staging, lock, reports")
     reports_dir: Path | None = Field(default=None, description="GX Data Docs and run reports; default beside the db")
 
     # NLP.
@@ -97,6 +104,33 @@ class Settings(BaseSettings):
         """The settings an entry point built (`to_params`), with any explicit overrides on top; fields the dump
         lacks come from the environment as usual."""
         return cls(**{**(params or {}), **{k: v for k, v in overrides.items() if v is not None}})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lake_db(cls, data: Any) -> Any:
+        db = data.get("db") if isinstance(data, dict) else None
+        if db is None:
+            return data
+        from warehouse.backend import lake_local_path
+
+        local_dir = Path(data.get("lake_local_dir") or "warehouse")
+        if str(db).startswith("ducklake:"):
+            return {**data, "lake": str(db), "db": lake_local_path(str(db), local_dir)}
+        lake = data.get("lake")
+        if lake and Path(db) != lake_local_path(str(lake), local_dir):  # a file db given over a dumped lake
+            return {**data, "lake": None}
+        return data
+
+    @property
+    def warehouse(self) -> Any:
+        """The warehouse backend (warehouse.backend.Warehouse) this run or command reads and publishes."""
+        from warehouse.backend import parse
+
+        return parse(self.lake or self.db, self.lake_data_path, self.lake_local_dir)
+
+    @property
+    def db_label(self) -> str:
+        return self.lake or str(self.db)
 
     @model_validator(mode="after")
     def _web_only(self) -> Settings:

@@ -28,6 +28,32 @@ class WarehouseBusy(RuntimeError):
     """The database file is held by another process longer than the timeout allows."""
 
 
+class DiskFull(RuntimeError):
+    """No space left on the device while staging or publishing: the run stops, nothing published changes."""
+
+
+_DISK_FULL_HINTS = ("No space left on device", "Disk quota exceeded", "File too large")
+
+
+def disk_full(exc: BaseException) -> DiskFull | None:
+    """A DiskFull with a one-line reason when `exc` (or what caused it) is ENOSPC / EDQUOT / EFBIG, else None.
+    DuckDB reports it as an IOException whose message carries the OS's text, Python as OSError's errno."""
+    import errno
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, DiskFull):
+            return seen
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            where = f" ({seen.filename})" if seen.filename else ""
+            return DiskFull(f"disk_full: {seen.strerror}{where}")
+        if isinstance(seen, duckdb.Error) and any(h in str(seen) for h in _DISK_FULL_HINTS):
+            first = str(seen).strip().splitlines()[0] if str(seen).strip() else type(seen).__name__
+            return DiskFull(f"disk_full: {first[:300]}")
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def connect(path: Path, *, read_only: bool = False, timeout_s: float = 0.0) -> duckdb.DuckDBPyConnection:
     """Open the database, waiting with backoff while another process holds its lock."""
     path.parent.mkdir(parents=True, exist_ok=True)

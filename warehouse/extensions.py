@@ -9,6 +9,8 @@ duckdb's exact version, whose folder holds `extensions/v<duckdb version>/<name>.
 from __future__ import annotations
 
 import importlib.util
+import os
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -36,6 +38,27 @@ def extension_path(name: str) -> Path:
     )
 
 
+# DuckDB calls `<file name>_duckdb_cpp_init` in an extension it loads by path; these packages name the file
+# after the package, not after the entry point inside it, so they are loaded through a link of the right name.
+_ENTRY_NAMES = {"sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
+
+
+def _loadable(name: str) -> Path:
+    path = extension_path(name)
+    entry = _ENTRY_NAMES.get(name)
+    if entry is None:
+        return path
+    links = Path(tempfile.gettempdir()) / f"newsetl-duckdb-extensions-{os.getuid()}" / f"v{duckdb.__version__}"
+    links.mkdir(parents=True, exist_ok=True)
+    link = links / f"{entry}.duckdb_extension"
+    if not (link.is_symlink() and link.resolve() == path.resolve()):
+        tmp = links / f".{entry}.{os.getpid()}.tmp"
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(path)
+        os.replace(tmp, link)  # atomic: a concurrent loader sees the old link or the new one
+    return link
+
+
 def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """LOAD the extension from its package file (never INSTALL: that would go to the network)."""
-    con.execute(f"LOAD {sql_string(str(extension_path(name)))}")  # LOAD takes no parameter
+    con.execute(f"LOAD {sql_string(str(_loadable(name)))}")  # LOAD takes no parameter

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -54,9 +55,14 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, *, staged: bool = True)
     return True
 
 
-def search(db: Path, query: str, limit: int = 10, timeout_s: float = 30.0) -> tuple[list[SearchHit], list[str]]:
-    """Published articles matching `query`, best first, and the query's terms (for highlighting)."""
-    con = connect(db, read_only=True, timeout_s=timeout_s)
+def search(db: Any, query: str, limit: int = 10, timeout_s: float = 30.0) -> tuple[list[SearchHit], list[str]]:
+    """Published articles matching `query`, best first, and the query's terms (for highlighting). `db` is a
+    file path or a warehouse.backend.Warehouse; a DuckLake is searched through its local index cache."""
+    from warehouse.backend import DuckLake, as_warehouse
+
+    warehouse = as_warehouse(db) if isinstance(db, Path) else db
+    path = lake_search_cache(warehouse) if isinstance(warehouse, DuckLake) else warehouse.local_path
+    con = connect(path, read_only=True, timeout_s=timeout_s)
     try:
         load_extension(con, "fts")
         try:
@@ -69,6 +75,43 @@ def search(db: Path, query: str, limit: int = 10, timeout_s: float = 30.0) -> tu
         con.close()
     terms = list(terms_row[0]) if terms_row and terms_row[0] else []
     return [SearchHit(r[0], r[1], float(r[2]), r[3] or "") for r in rows], terms
+
+
+def lake_search_cache(lake: Any) -> Path:
+    """DuckLake has no fts index: the BM25 index of a DuckLake warehouse is built in a local DuckDB file
+    (`<lake_local_dir>/.search/<name>.duckdb`) from the lake's articles at its current snapshot, and rebuilt
+    (copy-on-publish, so concurrent searches never wait) when a later snapshot exists. The first search after
+    a publish pays the build (as the embedded file's publish does); later ones read the cache."""
+    from warehouse.swap import replaced_atomically
+
+    cache = lake.local_path.parent / ".search" / f"{lake.local_path.stem}.duckdb"
+    snapshot = lake.current_snapshot()
+    if cache.exists():
+        con = connect(cache, read_only=True, timeout_s=30)
+        try:
+            row = con.execute("SELECT max(snapshot) FROM lake_snapshot").fetchone()
+        except duckdb.Error:
+            row = None
+        finally:
+            con.close()
+        if row and row[0] == snapshot:
+            return cache
+    with replaced_atomically(cache, writers_locked=False) as copy:
+        copy.unlink(missing_ok=True)  # built afresh, not on the old cache
+        con = duckdb.connect(str(copy))
+        try:
+            lake.attach_as_lake(con, snapshot)
+            con.execute("CREATE TABLE main.articles AS SELECT article_id, title, text FROM lake.main.articles")
+            con.execute("DETACH lake")
+            con.execute("CREATE SCHEMA IF NOT EXISTS analytics")
+            load_extension(con, "fts")
+            for stmt in _statements(SEARCH_SQL.read_text(encoding="utf-8")):
+                con.execute(stmt)
+            con.execute("CREATE TABLE lake_snapshot AS SELECT ?::BIGINT AS snapshot", [snapshot])
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    return cache
 
 
 def highlight(snippet: str, terms: list[str], left: str = "«", right: str = "»") -> str:
