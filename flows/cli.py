@@ -137,7 +137,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from flows.extract import extract_paths
 
-    return extract_paths(list(args.paths), _settings(args), sys.stdout, sys.stderr)
+    return extract_paths(list(args.paths), _settings(args), sys.stdout, sys.stderr, explain=args.explain)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -221,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
     s.set_defaults(func=cmd_sql)
 
+    e.add_argument("--explain", action="store_true",
+                   help="add figure_rules to each record: every number, kept or the rule that dropped it")
     st = sub.add_parser("status", help="list recent runs with counts and validation outcome")
     st.add_argument("--db", metavar="FILE")
     st.add_argument("--limit", type=int, default=20)

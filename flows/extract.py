@@ -18,7 +18,10 @@ _OUTPUT_KEYS = ("source_path", "source_id", "article_id", "title", "summary", "b
                 "source_domain", "authors", "published_at", "language", "entities", "figures")
 
 
-def extract_paths(paths: list[str], settings: Settings, out: TextIO, err: TextIO, batch: int = 200) -> int:
+def extract_paths(paths: list[str], settings: Settings, out: TextIO, err: TextIO, batch: int = 200,
+                  explain: bool = False) -> int:
+    """Extract `paths` to JSON Lines on `out`. With `explain` each record also has "figure_rules": every number
+    candidate of the text with whether it was kept as a figure or the name of the rule that dropped it."""
     urls = [p for p in paths if "://" in p]
     files, refused = discover([Path(p) for p in paths if "://" not in p])
     for rej in refused:
@@ -26,7 +29,7 @@ def extract_paths(paths: list[str], settings: Settings, out: TextIO, err: TextIO
     with tempfile.TemporaryDirectory(prefix="newsetl-extract-") as spool:
         if urls:
             files += _fetch(urls, settings, Path(spool), err)
-        _extract_files(files, settings, out, err, batch)
+        _extract_files(files, settings, out, err, batch, explain)
     return 0
 
 
@@ -47,7 +50,8 @@ def _fetch(urls: list[str], settings: Settings, spool: Path, err: TextIO) -> lis
     return [p.file for p in result.pages]
 
 
-def _extract_files(files: list[InputFile], settings: Settings, out: TextIO, err: TextIO, batch: int) -> None:
+def _extract_files(files: list[InputFile], settings: Settings, out: TextIO, err: TextIO, batch: int,
+                   explain: bool = False) -> None:
     cfg = StepConfig.from_settings(settings)
     for i in range(0, len(files), batch):
         outcomes = parse_files(files[i:i + batch], cfg, with_signatures=False)
@@ -59,5 +63,18 @@ def _extract_files(files: list[InputFile], settings: Settings, out: TextIO, err:
             d = art.to_json()
             record = {k: d[k] for k in _OUTPUT_KEYS}
             record["flags"] = d["flags"]
+            if explain:
+                record["figure_rules"] = _figure_rules(art.text[: cfg.max_nlp_chars])
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
+
+
+def _figure_rules(text: str) -> list[dict[str, object]]:
+    """Each number candidate of `text` (the text figures are read from) with the rule that kept or dropped it."""
+    from transforms.figures import explain_figures
+
+    return [
+        {"start": d.start, "end": d.end, "number": d.surface, "kept": d.kept, "rule": d.rule,
+         "figure": d.figure.surface if d.figure else None}
+        for d in explain_figures(text)
+    ]
