@@ -311,7 +311,6 @@ def test_gate_rejects_out_of_range_coordinates_and_bad_country_codes(tmp_path: P
 
     from expectations.gate import GateThresholds, audit
     from flows.settings import Settings
-
     from tests.unit.test_expectations import NOW, good_frames, good_stats
 
     gate = GateThresholds.from_settings(Settings())
