@@ -183,3 +183,26 @@ def test_category_allowed_expectation_uses_the_vocabulary() -> None:
     check = next(c for c in figures_suite().checks if c.name == "figures.category_allowed")
     assert check.expectation == "ExpectColumnValuesToBeInSet"
     assert check.kwargs["value_set"] == list(CATEGORIES)
+
+
+# --- docs -----------------------------------------------------------------------------------------------
+
+
+def _documented_rules() -> list[str]:
+    doc = (ROOT / "docs" / "figures.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Rules that drop a number") :]
+    section = section[: section.index("\n## ", 1)]
+    return re.findall(r"(?m)^- `([a-z_]+)`:", section)
+
+
+def test_docs_list_every_rule_and_only_rules() -> None:
+    documented = _documented_rules()
+    assert len(documented) == len(set(documented))
+    assert set(documented) == {*RULE_NAMES, "not_a_number"}
+
+
+def test_docs_list_every_stage() -> None:
+    doc = (ROOT / "docs" / "figures.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Stages") : doc.index("## Rules that drop a number")]
+    listed = re.findall(r"(?m)^\| `([a-z_]+)` \|", section)
+    assert listed == ["number", *(s.__name__ for s in st.STAGES)]
