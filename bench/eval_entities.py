@@ -86,14 +86,16 @@ class GumCounts:
         for k, v in asdict(o).items():
             setattr(self, k, getattr(self, k) + v)
 
-    def metrics(self) -> dict[str, float]:
+    def exact(self) -> dict[str, float]:
         r = self.found / self.gold if self.gold else 0.0
         p = self.correct / self.predicted if self.predicted else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         fr = self.links / self.found if self.found else 0.0
         cf = self.conflated / self.predicted if self.predicted else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                "fragmentation": round(fr, 4), "conflation": round(cf, 4)}
+        return {"precision": p, "recall": r, "f1": f, "fragmentation": fr, "conflation": cf}
+
+    def metrics(self) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in self.exact().items()}
 
 
 def gum_score_doc(d: Record, r: Record | None) -> GumCounts:
@@ -300,7 +302,7 @@ def check_scorer(results: dict[str, Any]) -> str:
     """Run score_gum.py itself; its all-docs line must equal ours."""
     proc = subprocess.run([sys.executable, str(SCORE_GUM)], cwd=ROOT, capture_output=True, text=True, check=True)
     line = proc.stdout.strip().splitlines()[-1]
-    m = as_json(results)["gum"]["ours"]["all"]
+    m = results["gum"]["ours"]["all"].exact()  # unrounded, formatted as score_gum.py formats them
     mine = (f"GUM doc-level entity P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} "
             f"fragmentation={m['fragmentation']:.3f} conflation={m['conflation']:.3f}")
     verdict = "agree" if line == mine else "DISAGREE"

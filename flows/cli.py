@@ -55,6 +55,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if problem:
         print(f"newsetl run: {problem}", file=sys.stderr)
         return 2
+    if settings.dask_address:
+        from flows.workers import scheduler_problem
+
+        unreachable = scheduler_problem(settings.dask_address)
+        if unreachable:
+            print(f"newsetl run: {unreachable}; nothing was run", file=sys.stderr)
+            return 2
     early = _start_crawl_early(settings)
     server = EarlyServer()  # boots while the pipeline imports
     if not settings.dask_address:
@@ -73,7 +80,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = flow(settings=settings.to_params())
     except Exception as exc:  # one line on stderr, not a traceback
         _quiet_prefect_shutdown()
-        print(f"newsetl run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        where = f" (scheduler {settings.dask_address})" if type(exc).__name__ == "DaskClusterLost" else ""
+        print(f"newsetl run failed: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
         return 2
     finally:
         if early is not None:

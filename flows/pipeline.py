@@ -10,6 +10,7 @@ import contextvars
 import os
 import threading
 import time
+from asyncio import CancelledError
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -33,7 +34,7 @@ from flows.progress import RunProgress, print_summary
 from flows.settings import Settings
 from flows.sources import InputFile, discover, load_sources
 from flows.steps import FileOutcome, StepConfig, annotate_articles, parse_files, parse_isolated
-from flows.workers import run_batch, start_pool, stop_pool
+from flows.workers import cluster_lost, run_batch, start_pool, stop_pool
 from transforms.dedup import DuplicateIndex, from_bytes
 from transforms.reasons import Reason
 from transforms.records import Article, Rejection
@@ -216,7 +217,10 @@ class _Guarded:
             if self.error is not None:
                 raise self.error
             value = self.future.result()
-        except Exception as exc:
+        except (Exception, CancelledError) as exc:  # a Dask future cancelled by a lost scheduler: CancelledError
+            lost = cluster_lost(exc)
+            if lost is not None:  # the cluster failed, not the batch: fail the run, publish nothing
+                raise lost from exc
             if self.fallback is None:
                 raise
             return self._retry(f"{type(exc).__name__}: {str(exc)[:200]}")

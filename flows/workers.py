@@ -5,7 +5,8 @@ with the API (measured here: ~35 s to first result under load, ~1 s per task). I
 batch tasks on Prefect's thread runner, and each task hands its batch to this pool: workers fork from a
 clean forkserver that has already imported the pipeline modules, and load the spaCy model once, while the
 flow is still discovering inputs. On Dask (NEWSETL_DASK_ADDRESS) no pool is started and the tasks run in
-the Dask workers themselves.
+the Dask workers themselves: `dask worker --preload flows.workers` loads the model as a worker starts
+(`dask_setup`), and `cluster_lost` tells a lost cluster (fail the run) from a batch that killed its worker.
 """
 
 from __future__ import annotations
@@ -135,3 +136,52 @@ def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str, in_proce
         return False
     start_pool(workers, model)
     return True
+
+
+def dask_setup(worker: Any) -> None:
+    """`dask worker --preload flows.workers`: load the spaCy model when the worker starts, not in its first task
+    (NEWSETL_SPACY_MODEL names it, as for the flow)."""
+    from flows.settings import Settings
+
+    _warm(Settings().spacy_model)
+
+
+class DaskClusterLost(RuntimeError):
+    """The Dask cluster cannot run the run's batches: no worker left to run them, or the scheduler is gone.
+    Not a bad input, so the batch is not retried item by item here: the run fails and publishes nothing."""
+
+
+# Errors that say the cluster, not the batch, failed. A KilledWorker (the same task killed its workers
+# `allowed-failures` times) is left out on purpose: that is the signature of an input that kills a process,
+# which the flow isolates item by item like a crash in the local pool.
+_CLUSTER_ERRORS = {"NoWorkerError", "NoValidWorkerError", "FutureCancelledError", "FuturesCancelledError",
+                   "CommClosedError", "CancelledError"}
+
+
+def cluster_lost(exc: BaseException) -> DaskClusterLost | None:
+    """A DaskClusterLost when exc (or its cause) is a cluster failure, else None."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            break
+        if type(seen).__name__ in _CLUSTER_ERRORS:
+            detail = (str(seen).strip().splitlines() or [""])[0][:200]
+            return DaskClusterLost(f"no Dask worker could run a batch ({type(seen).__name__}: {detail})")
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def scheduler_problem(address: str, timeout_s: float = 10.0) -> str | None:
+    """Why the Dask scheduler at address cannot be reached (one line), or None when it accepts a connection.
+    Checked before the flow starts, so an unreachable cluster costs seconds, not distributed's 30 s timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or not parts.port:
+        return None  # inproc://, ucx://, ...: let distributed decide
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=timeout_s):
+            return None
+    except OSError as exc:
+        return f"Dask scheduler {address} is unreachable ({exc.strerror or exc})"

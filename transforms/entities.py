@@ -292,7 +292,9 @@ def _canonicalise(
             expansions[_initials(surface)].append(key)
     for key, sps in by_key.items():
         surface = sps[0].text(text)
-        if _ACRONYM.match(surface) and uf.find(key) == key:
+        # a curated acronym ("US", "UN") is its curated entity, never the initials of another name
+        # ("University of Sheffield")
+        if _ACRONYM.match(surface) and uf.find(key) == key and curated(surface) is None:
             exp_roots = {uf.find(k) for k in expansions.get(surface.replace(".", "").rstrip("s"), [])}
             if len(exp_roots) == 1:
                 uf.union(key, exp_roots.pop())

@@ -204,7 +204,7 @@ def repair_span(text: str, start: int, end: int, type_: str, split: bool = True)
     surface = text[s:e]
     if not any(c.isupper() for c in surface) and not any(c.isdigit() for c in surface):
         return []  # nothing name-like left ("the government")
-    if type_ == "person" and surface in lexicon().person_titles:
+    if type_ == "person" and surface in lexicon().person_titles or surface in layout_rules().not_entities:
         return []
     return [Span(s, e, fix_type(surface, type_))]
 
@@ -237,6 +237,8 @@ class LayoutRules:
     dateline: re.Pattern[str]
     caps_function_words: frozenset[str]
     website: re.Pattern[str]
+    event_openers: frozenset[str]
+    not_entities: frozenset[str]
 
 
 @functools.cache
@@ -260,6 +262,8 @@ def layout_rules() -> LayoutRules:
         facility_tails=frozenset(raw["facility_tails"]["entries"]),
         dateline=dateline,
         caps_function_words=frozenset(raw["caps_function_words"]["entries"]),
+        event_openers=frozenset(raw["event_openers"]["entries"]),
+        not_entities=frozenset(raw["not_entities"]["entries"]),
         website=re.compile(rf"^[\w-]+(?:\.[\w-]+)*\.(?:{webs})$", re.IGNORECASE),
     )
 
@@ -314,10 +318,8 @@ def nested_places(text: str, sp: Span) -> list[Span]:
             if i + n > len(toks):
                 continue
             a, b = toks[i][0], toks[i + n - 1][1]
-            b = _strip_trailing_possessive(text, a, b)
-            while b > a and not text[b - 1].isalnum():
-                b -= 1
-            if text[a].isupper() and (a, b) != (sp.start, sp.end) and is_place(text[a:b]):
+            a, b = _trim_punct(text, a, _strip_trailing_possessive(text, a, b))
+            if b > a and text[a].isupper() and (a, b) != (sp.start, sp.end) and is_place(text[a:b]):
                 out.append(Span(a, b, "location", "nested"))
                 i += n - 1
                 break
@@ -332,6 +334,8 @@ def event_type(text: str, sp: Span) -> str | None:
     words = text[sp.start : sp.end].split()
     if len(words) < 2 or words[-1] in rules.facility_tails or sp.type in ("person", "group"):
         return None
+    if words[0] in rules.event_openers and words[1][:1].isupper():
+        return "event"
     for i in range(1, len(words)):
         head = words[i] if words[i] in rules.event_heads else None
         if head is None and i + 1 < len(words) and f"{words[i]} {words[i + 1]}" in rules.event_heads:
@@ -475,9 +479,7 @@ def missed_places(text: str, spans: list[Span]) -> list[Span]:
             if i + n > len(toks):
                 continue
             a, b = toks[i][0], toks[i + n - 1][1]
-            b = _strip_trailing_possessive(text, a, b)
-            while b > a and not text[b - 1].isalnum():
-                b -= 1
+            a, b = _trim_punct(text, a, _strip_trailing_possessive(text, a, b))
             if n > 1 and text[a:b].count(" ") != n - 1:
                 continue
             if b > a and _isolated(text, a, b) and is_place(text[a:b]) and not any(s < b and a < e for s, e in taken):

@@ -20,7 +20,7 @@ from distributed import LocalCluster
 from distributed.diagnostics.plugin import SchedulerPlugin
 
 from flows.settings import Settings
-from tests.conftest import SHARED
+from tests.conftest import SHARED, free_port
 
 CORPUS = SHARED / "corpus" / "bbc"
 TABLES = ("articles", "entities", "entity_aliases", "article_entities", "entity_mentions", "figures", "duplicates",
@@ -57,10 +57,13 @@ def dask_cluster() -> Iterator[tuple[str, TaskRecorder]]:
 def inputs(tmp_path: Path) -> Path:
     """60 BBC articles (12 per category), plus an exact copy of one (a duplicate) and an empty file (quarantined),
     written once so both runs see the same paths and mtimes."""
-    folder = tmp_path / "inputs"
+    return make_inputs(tmp_path / "inputs")
+
+
+def make_inputs(folder: Path, per_category: int = N_FILES // 5) -> Path:
     for category in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
         (folder / category.name).mkdir(parents=True)
-        for src in sorted(category.glob("*.txt"))[: N_FILES // 5]:
+        for src in sorted(category.glob("*.txt"))[:per_category]:
             shutil.copy2(src, folder / category.name / src.name)
     shutil.copy2(folder / "tech" / "001.txt", folder / "tech" / "zz-copy-of-001.txt")
     (folder / "sport" / "zz-empty.txt").write_bytes(b"")
@@ -106,3 +109,15 @@ def test_dask_path_matches_local_path(newsetl, dask_cluster, inputs: Path, tmp_p
     assert local_rows["duplicates"] and local_rows["quarantine"]
     for table in TABLES:
         assert dask_rows[table] == local_rows[table], f"{table} differs between the local and the Dask run"
+
+
+def test_unreachable_scheduler_fails_at_start_with_one_line(newsetl, inputs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The Dask failure path at start: nobody listens at NEWSETL_DASK_ADDRESS. The run stops before the flow
+    (seconds, not distributed's 30 s connect timeout) with one line on stderr and creates no warehouse."""
+    address = f"tcp://127.0.0.1:{free_port()}"
+    db = tmp_path / "never.duckdb"
+    res = newsetl("run", "--input", str(inputs), "--db", str(db), timeout=120, NEWSETL_DASK_ADDRESS=address)
+    assert res.returncode == 2, res.stderr[-2000:]
+    assert res.stderr.strip().splitlines() == [
+        f"newsetl run: Dask scheduler {address} is unreachable (Connection refused); nothing was run"]
+    assert not db.exists()

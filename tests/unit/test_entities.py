@@ -383,3 +383,18 @@ def test_ordinary_word_opening_a_sentence_is_not_a_name() -> None:
     assert _ordinary_sentence_start(text, Span(0, 6, "person"))
     assert not _ordinary_sentence_start(text, Span(46, 52, "organization"))  # not at a sentence start
     assert not _ordinary_sentence_start(text, Span(58, 64, "location"))  # a gazetteer place
+
+
+def test_operations_are_events_and_time_zones_are_not_entities() -> None:
+    from transforms.entity_rules import Span, event_type
+
+    assert event_type("Operation Desert Storm", Span(0, 22, "organization")) == "event"
+    assert event_type("Operation smile", Span(0, 15, "organization")) is None
+    assert repaired("at 15:00 GMT on Monday", "GMT", "organization") == []
+
+
+def test_curated_acronym_never_taken_as_initials() -> None:
+    ents = run("Study", "The University of Sheffield led it. The US agency paid. Officials in the US agreed.")
+    names = by_name(ents)
+    assert names["United States"].type == "location"
+    assert "University of Sheffield" not in {m.text for m in names["United States"].mentions}
