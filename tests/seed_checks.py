@@ -55,6 +55,9 @@ def check_article(art: dict[str, Any], exp: dict[str, Any]) -> list[str]:
             problems.append(f"figure surface {f['surface']!r}")
     for phrase in exp["not_figures"]:
         start = art["text"].find(phrase)
+        if start < 0:  # a phrase that is not there proves nothing about figures
+            problems.append(f"not_figures phrase {phrase!r} is not in the text")
+            continue
         if any(start <= f["start"] < start + len(phrase) for f in art["figures"]):
             problems.append(f"{phrase!r} yielded a figure")
     return problems

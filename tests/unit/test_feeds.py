@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -151,15 +150,15 @@ def test_external_entities_are_refused_and_never_read(doctype: str) -> None:
     assert "root:" not in rejections[0].detail
 
 
-def test_billion_laughs_is_refused_quickly() -> None:
+def test_billion_laughs_is_refused_before_expanding() -> None:
     decls = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
     data = _rss("<item><title>&lol9;</title><description>&lol9;</description></item>",
                 head=f"<!DOCTYPE lolz [{decls}]>")
-    start = time.perf_counter()
     articles, rejections = parse_feed(data, "lol.xml")
-    assert time.perf_counter() - start < 1
-    assert articles == [] and rejections[0].reason == "unsafe_xml"
+    assert articles == [] and [r.reason for r in rejections] == ["unsafe_xml"]
+    # Judged on its declaration (lol1 names lol), so nothing was expanded; speed is in bench/, not here.
+    assert rejections[0].detail == "entity 'lol1' refers to other entities (expansion bomb)"
 
 
 def test_quadratic_blowup_is_refused() -> None:
@@ -178,12 +177,10 @@ def test_harmless_internal_entity_is_allowed() -> None:
 
 def test_deeply_nested_entry_html_is_linear() -> None:
     html = "<div>" * 100_000 + "Deep text about Nairobi." + "</div>" * 100_000
-    start = time.perf_counter()
     assert html_to_paragraphs(html) == ["Deep text about Nairobi."]
     data = _rss(f"<item><title>Deep</title><description><![CDATA[{html}]]></description></item>")
     [a], _ = parse_feed(data, "deep.xml")
     assert a.body == "Deep text about Nairobi."
-    assert time.perf_counter() - start < 15
 
 
 def test_html_cleaning() -> None:
