@@ -8,7 +8,7 @@ export PREFECT_CLI_PROMPT := false
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: run test install lint typecheck bench ui browser-deps clean
+.PHONY: run test install lint typecheck bench ui browser-deps pg-deps clean
 
 # Bytecode is compiled ahead: many images set PYTHONDONTWRITEBYTECODE, and then every run would recompile
 # Prefect, GX and spaCy from source (measured: ~8 s of a cold run's start-up).
@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BYTECODE)
 	$(BIN)/newsetl run
 
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps pg-deps
 	$(BYTECODE)
 	$(BIN)/pytest -q
 
@@ -29,6 +29,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
 	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
+
+# PostgreSQL 15 for the DuckLake tests (tests/pg.py starts a throwaway cluster from these binaries).
+pg-deps:
+	@test -x /usr/lib/postgresql/15/bin/initdb || (apt-get update -qq && apt-get install -y -qq postgresql-15)
 
 # Headless Chromium for the browser tests (Debian's package; Playwright drives it via executable_path).
 browser-deps:

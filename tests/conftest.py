@@ -149,7 +149,7 @@ def seed_expected() -> dict[str, Any]:
 
 # Under CI (`CI` set, as .ci/run does) a test may not skip for want of what `make test` installs or the
 # checkout provides: ../shared (corpora, gold sets), Chromium, Playwright. Such a skip becomes a failure.
-_CI_MUST_HAVE = re.compile(r"shared|corpus|gold|chromium|playwright", re.IGNORECASE)
+_CI_MUST_HAVE = re.compile(r"shared|corpus|gold|chromium|playwright|postgresql", re.IGNORECASE)
 
 
 def in_ci() -> bool:
@@ -166,3 +166,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if _CI_MUST_HAVE.search(reason):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI, where this may not be missing: {reason}"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """A throwaway PostgreSQL 15 cluster for the session (tests/pg.py); `pg_cluster.createdb(name)` gives a
+    conninfo for a fresh database."""
+    import shutil
+    import tempfile
+
+    from tests.pg import available, throwaway_cluster
+
+    why = available()
+    if why:
+        pytest.skip(why)
+    # Not under pytest's tmp folder: that is private to root, and the cluster runs as the postgres user.
+    base = Path(tempfile.mkdtemp(prefix="newsetl-pg-"))
+    try:
+        with throwaway_cluster(base) as cluster:
+            yield cluster
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
