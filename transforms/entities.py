@@ -180,10 +180,11 @@ def _vote_types(text: str, spans: list[Span]) -> dict[str, str]:
     return {k: c.most_common(1)[0][0] for k, c in votes.items()}
 
 
+_WORDS = re.compile(r"[\w-]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"\u201c\u201d]\s+|\n)$")
 
 
-def _ordinary_sentence_start(text: str, sp: Span) -> bool:
+def _ordinary_sentence_start(text: str, sp: Span, words: set[str]) -> bool:
     """A single capitalised word opening a sentence that the article also writes in lowercase ("Iodine is
     ...", "Volunteer organization ...") is an ordinary word, not a name (places and curated names excepted)."""
     surface = sp.text(text)
@@ -191,7 +192,7 @@ def _ordinary_sentence_start(text: str, sp: Span) -> bool:
         return False
     if curated(surface) is not None or is_place(surface):
         return False
-    return re.search(rf"(?<![\w-]){re.escape(surface.lower())}(?![\w-])", text) is not None
+    return surface.lower() in words
 
 
 def _propagatable(text: str, surface: str) -> bool:
@@ -380,6 +381,7 @@ def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language 
         voted = types.get(normalize_name(sp.text(text)))
         if sp.type == "?" or (voted and sp.source not in ("split", "layout")):
             sp.type = voted or fix_type(sp.text(text), "other")
-    spans = [sp for sp in spans if sp.type != "?" and not _ordinary_sentence_start(text, sp)]
+    words = set(_WORDS.findall(text))
+    spans = [sp for sp in spans if sp.type != "?" and not _ordinary_sentence_start(text, sp, words)]
     spans += [n for sp in spans for n in nested_places(text, sp)]
     return _canonicalise(text, spans, types, acronyms)

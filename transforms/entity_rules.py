@@ -230,6 +230,7 @@ _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:\"\u201c\u201d]\s+|\n)$")
 @dataclass(frozen=True, slots=True)
 class LayoutRules:
     place_min_population: int
+    alternate_min_population: int
     not_places: frozenset[str]
     org_suffix: re.Pattern[str]
     event_heads: frozenset[str]
@@ -256,6 +257,7 @@ def layout_rules() -> LayoutRules:
     )
     return LayoutRules(
         place_min_population=int(raw["place_min_population"]["value"]),
+        alternate_min_population=int(raw["alternate_min_population"]["value"]),
         not_places=frozenset(normalize_name(w) for w in raw["not_gazetteer_places"]["entries"]),
         org_suffix=re.compile(rf"(?:[ \t]+(?:{suffixes})\b\.?)+"),
         event_heads=frozenset(raw["event_heads"]["entries"]),
@@ -281,8 +283,9 @@ def place_keys() -> frozenset[str]:
             continue
         for c in cands:
             p = c.place
-            big_city = p.kind == "city" and c.via == "name" and (p.population >= rules.place_min_population
-                                                                 or p.capital)
+            big_city = p.kind == "city" and (
+                c.via == "name" and (p.population >= rules.place_min_population or p.capital)
+                or c.via == "alternate" and p.population >= rules.alternate_min_population)
             if big_city or (p.kind != "city" and c.via != "weak"):
                 out.add(k)
                 break
@@ -293,6 +296,20 @@ def is_place(name: str) -> bool:
     from transforms.geo import key
 
     return key(name) in place_keys()
+
+
+@functools.cache
+def _place_first_words() -> frozenset[str]:
+    return frozenset(k.split(" ", 1)[0] for k in place_keys())
+
+
+def _may_start_place(word: str) -> bool:
+    """Cheap filter before `is_place`: the word, lowercased and without trailing punctuation or possessive,
+    starts some place name."""
+    w = word.lower().rstrip(".,;:!?)\"'\u2019")
+    if w.endswith(("'s", "\u2019s")):
+        w = w[:-2]
+    return w in _place_first_words() or w.replace(".", "") in _place_first_words()
 
 
 def _is_country(name: str) -> bool:
@@ -381,8 +398,11 @@ def result_row_spans(text: str) -> list[Span]:
 
 
 def is_caps_line(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
+    """At least 8 cased letters, 80% or more of them capitals."""
+    upper = sum(map(str.isupper, line))
+    if upper < 8:
+        return False
+    return upper / (upper + sum(map(str.islower, line))) >= 0.8
 
 
 def caps_lines(text: str) -> list[tuple[int, int]]:
@@ -475,6 +495,9 @@ def missed_places(text: str, spans: list[Span]) -> list[Span]:
     toks = [(m.start(), m.end()) for m in _CAP_TOKEN.finditer(text)]
     i = 0
     while i < len(toks):
+        if not _may_start_place(text[toks[i][0] : toks[i][1]]):
+            i += 1
+            continue
         for n in (3, 2, 1):
             if i + n > len(toks):
                 continue

@@ -380,9 +380,11 @@ def test_ordinary_word_opening_a_sentence_is_not_a_name() -> None:
     from transforms.entity_rules import Span
 
     text = "Iodine is scarce. Salt with iodine helps. Ask Iodine Ltd. Canada agreed. canada"
-    assert _ordinary_sentence_start(text, Span(0, 6, "person"))
-    assert not _ordinary_sentence_start(text, Span(46, 52, "organization"))  # not at a sentence start
-    assert not _ordinary_sentence_start(text, Span(58, 64, "location"))  # a gazetteer place
+    words = set(text.split())
+    assert _ordinary_sentence_start(text, Span(0, 6, "person"), words)
+    assert not _ordinary_sentence_start(text, Span(46, 52, "organization"), words)  # not at a sentence start
+    assert not _ordinary_sentence_start(text, Span(58, 64, "location"), words)  # a gazetteer place
+    assert not _ordinary_sentence_start(text, Span(0, 6, "person"), set())  # never written in lowercase
 
 
 def test_operations_are_events_and_time_zones_are_not_entities() -> None:
