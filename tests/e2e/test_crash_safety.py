@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests import hostile
 from tests.conftest import PUBLISHED_TABLES, ROOT, cli_env
@@ -64,6 +65,7 @@ def copy_db(src: Path, dest: Path) -> None:
             shutil.copyfile(f"{src}{suffix}", f"{dest}{suffix}")
 
 
+@pytest.mark.timeout(2400)  # 20 killed runs and their reruns: past the 600 s default on a loaded machine
 def test_sigkill_leaves_before_or_after_and_rerun_converges(tmp_path: Path, prefect_home: Path,
                                                              prefect_api: str) -> None:
     inputs = tmp_path / "in"
