@@ -25,7 +25,8 @@ SHARED = ROOT.parent / "shared"
 
 
 def _gold_texts() -> Iterator[tuple[str, str]]:
-    files = sorted((SHARED / "gold").glob("*.jsonl")) + [ROOT / "tests" / "data" / "news_figures.jsonl"]
+    files = sorted((SHARED / "gold").glob("*.jsonl")) + [ROOT / "tests" / "data" / f"news_{n}.jsonl" for n in
+                                                         ("figures", "units")]
     for path in files:
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
             if line.strip():
