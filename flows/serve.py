@@ -27,12 +27,18 @@ class ServeSpec:
     concurrency: int = 1
 
     def parameters(self, settings: Settings) -> dict[str, Any]:
-        # Absolute paths: runs triggered from the UI must not depend on the serving process's cwd. The four
-        # named parameters are the ones a person edits in the UI; `settings` carries every other override.
-        return {"inputs": [str(p.resolve()) for p in settings.inputs], "db": str(settings.db.resolve()),
-                "sources": list(settings.sources),
-                "sources_file": str(settings.sources_file.resolve()) if settings.sources_file else None,
-                "settings": settings.to_params()}
+        return run_parameters(settings)
+
+
+def run_parameters(settings: Settings) -> dict[str, Any]:
+    """A deployment's default parameters. Absolute paths: runs triggered from the UI must not depend on the
+    serving process's cwd. The four named parameters are the ones a person edits in the UI; `settings`
+    carries every other override."""
+    db = settings.lake or str(settings.db.resolve())  # a DuckLake stays its ducklake:... spec
+    return {"inputs": [str(p.resolve()) for p in settings.inputs], "db": db,
+            "sources": list(settings.sources),
+            "sources_file": str(settings.sources_file.resolve()) if settings.sources_file else None,
+            "settings": settings.to_params()}
 
 
 def api_url() -> str | None:

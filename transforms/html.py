@@ -16,7 +16,8 @@ from lxml import html as lxml_html
 from trafilatura.settings import Document
 
 from transforms.decode import decode_bytes
-from transforms.html_meta import PageMeta, clean_author, clean_title, normalise_date, page_meta
+from transforms.html_meta import PageMeta, clean_author, clean_title, normalise_date, not_sites, page_meta
+from transforms.html_title import site_keys
 from transforms.reasons import InputError, Reason
 from transforms.records import RawArticle, Rejection
 from transforms.text import clean_line
@@ -97,7 +98,8 @@ def _extract(text: str, source_path: str) -> RawArticle | Rejection:
         paras.pop(0)
     if not paras or _only_controls(paras, tree):
         return Rejection(source_path, Reason.NOT_AN_ARTICLE, "no main text found in the page")
-    authors = meta.authors or (clean_author(traf.author.replace(";", ","))
+    authors = meta.authors or (not_sites(clean_author(traf.author.replace(";", ","), strict=True),
+                                                      site_keys(meta.site_names))
                                if traf is not None and traf.author else [])
     published = meta.published_at or (normalise_date(traf.date) if traf is not None and traf.date else None)
     if not title:

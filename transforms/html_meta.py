@@ -11,12 +11,15 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from lxml import html as lxml_html
 
+from transforms.html_byline import clean_author, clean_authors, text_byline, visible_byline
+from transforms.html_dates import normalise_date, publication_date
+from transforms.html_title import TitleSources, choose_title, is_site, site_keys, visible_headlines
 from transforms.text import clean_line
+from transforms.urls import domain_of
 
 # JSON-LD @type values that describe the page's main story (schema.org Article and subtypes).
 _ARTICLE_TYPES = {
@@ -29,25 +32,10 @@ _TITLE_META = ("dc:title", "dcterm:title", "dcterms:title", "og:title", "twitter
                "sailthru:title")
 _AUTHOR_META = ("dc:creator", "dcterm:creator", "dcterms:creator", "author", "article:author",
                 "parsely-author", "sailthru:author", "byl", "citation_author", "twitter:creator")
-_DATE_META = ("article:published_time", "og:published_time", "og:article:published_time", "datepublished",
-              "date", "pubdate", "publishdate", "publish-date", "publish_date", "parsely-pub-date",
-              "sailthru:date", "dc:date", "dc:date.issued", "dcterms:date", "dcterms:created",
-              "citation_date", "citation_publication_date", "article:published", "originalpublicationdate",
-              "displaydate",
-              "og:updated_time", "article:modified_time", "datemodified", "last-modified")
 _DESCRIPTION_META = ("description", "og:description", "twitter:description", "dc:description")
 _SITE_META = ("og:site_name", "application-name", "twitter:site")
 
 _WS = re.compile(r"\s+")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*"
-                       r"(Z|[+-]\d{2}:?\d{2})?)?")
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_TEXT_DATE = re.compile(
-    r"\b(?:(\d{1,2})\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?"
-    r"(\d{4})\b", re.IGNORECASE)
-
-
 @dataclass(slots=True)
 class PageMeta:
     title: str | None = None
@@ -59,6 +47,7 @@ class PageMeta:
     language: str | None = None
     title_tag: str | None = None
     h1: list[str] = field(default_factory=list)
+    site_names: list[str] = field(default_factory=list)
 
 
 def _txt(s: object) -> str:
@@ -131,6 +120,10 @@ def _ld_title(obj: dict[str, Any], title_tag: str | None) -> str:
     return headline
 
 
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def _ld_names(value: Any, depth: int = 0) -> list[str]:
     if depth > 3 or value is None:
         return []
@@ -184,167 +177,6 @@ def _first(meta: dict[str, list[str]], names: Iterable[str]) -> str | None:
             if _txt(v):
                 return _txt(v)
     return None
-
-
-# ---------------------------------------------------------------- dates
-
-
-def normalise_date(value: str | None) -> str | None:
-    """ISO 8601 from the date forms pages use; keeps the page's own offset (the local calendar date
-    is what a reader sees), `Z` becomes `+00:00`. None when no date is recognised."""
-    if not value:
-        return None
-    value = value.strip()
-    m = _ISO_DATE.search(value)
-    if m:
-        y, mo, d, hh, mi, ss, tz = m.groups()
-        try:
-            dt = datetime(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0))
-        except ValueError:
-            return None
-        if not 1900 <= dt.year <= 2100:
-            return None
-        if hh is None:
-            return dt.date().isoformat()
-        out = dt.isoformat()
-        if tz:
-            out += "+00:00" if tz == "Z" else (tz if ":" in tz else f"{tz[:3]}:{tz[3:]}")
-        return out
-    m2 = _TEXT_DATE.search(value)
-    if m2:
-        d1, mon, d2, y = m2.groups()
-        day = d1 or d2
-        if day:
-            try:
-                return datetime(int(y), _MONTHS[mon[:3].lower()], int(day)).date().isoformat()
-            except ValueError:
-                return None
-    return None
-
-
-def _prefer_local(dates: list[str]) -> str | None:
-    if not dates:
-        return None
-    first = dates[0]
-    if not first.endswith("+00:00"):
-        return first
-    try:
-        instant = datetime.fromisoformat(first)
-        for d in dates[1:]:
-            if len(d) > 10 and not d.endswith("+00:00") and (other := datetime.fromisoformat(d)).tzinfo \
-                    and other == instant:
-                return d
-    except ValueError:
-        pass
-    return first
-
-
-def _time_element_date(tree: lxml_html.HtmlElement) -> str | None:
-    """The first <time datetime> marked as publication time, else the first <time datetime> at all."""
-    first: str | None = None
-    for el in tree.iter("time"):
-        dt = normalise_date(el.get("datetime") or "")
-        if not dt:
-            continue
-        marks = " ".join(filter(None, (el.get("itemprop"), el.get("class"), el.get("pubdate"), el.get("id"))))
-        if el.get("pubdate") is not None or re.search(r"publish|pubdate|created|posted", marks, re.I):
-            return dt
-        if first is None and not re.search(r"modif|updat", marks, re.I):
-            first = dt
-    return first
-
-
-# ---------------------------------------------------------------- bylines
-
-_BYLINE_DROP = re.compile(
-    r"(?:\bE-?mail (?:the )?author\b|\bFollow(?: on \w+)?\b|\b(?:Staff|Senior|Chief|Contributing|Special)?\s*"
-    r"(?:Writer|Reporter|Correspondent|Editor|Columnist)s?\b|\bUpdated\b.*$|\bPublished\b.*$|\bPosted\b.*$|"
-    r"\bLast updated\b.*$|https?://\S+|\S+@\S+|@\w+|\(\s*\)|\[\s*\])",
-    re.IGNORECASE)
-_BYLINE_PREFIX = re.compile(r"^\s*(?:(?:written|reported|posted|edited|text|words|story|photos?)\s+)?"
-                            r"(?:by|par|por|von|di|door|av|af|de)\s*[:\-]?\s+", re.IGNORECASE)
-_BYLINE_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bwith\b|\bavec\b|\bpar\b|"
-                           r"\bedited by\b|\bwritten by\b|\bby\b|·|•|/|\n)\s*", re.IGNORECASE)
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*", re.UNICODE)
-_NOT_NAME = {"staff", "admin", "administrator", "editor", "editors", "news", "desk", "team", "guest",
-             "contributor", "reuters", "ap", "afp", "associated", "press", "agencies", "agency", "wire",
-             "more", "view", "all",
-             "posts", "profile", "unknown", "anonymous", "null", "none", "follow", "author", "authors", "the",
-             "health", "updated", "published", "min", "read", "comments", "share",
-             *_MONTHS, "sept", "january", "february", "march", "april", "june", "july", "august", "september",
-             "october", "november", "december", "am", "pm", "at", "on"}
-
-
-def clean_author(raw: str) -> list[str]:
-    """Names from one byline string: 'By JANE DOE and John Smith | Site' -> ['Jane Doe', 'John Smith']."""
-    s = _txt(raw)
-    if not s or len(s) > 300:
-        return []
-    s = re.sub(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", " ", s)  # 'Nolan22 Dec' glued by the layout
-    s = _TEXT_DATE.sub(" ", s)
-    s = re.sub(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\b\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\b|\b\d+\b", " ", s,
-               flags=re.IGNORECASE)
-    s = _BYLINE_DROP.sub(" ", s)
-    out: list[str] = []
-    for part in _BYLINE_SPLIT.split(s):
-        part = _BYLINE_PREFIX.sub("", " " + part.strip() + " ").strip(" -–—:|,()[]")
-        part = re.sub(r"^(?:by|par|por|von)\s+", "", part, flags=re.IGNORECASE).strip()
-        tokens = _NAME_TOKEN.findall(part)
-        if not tokens or len(tokens) > 5:
-            continue
-        if all(t.casefold().strip(".") in _NOT_NAME for t in tokens):
-            continue
-        # A name has a capitalised word (in scripts with case) and is more than initials ('J J').
-        cased = [t for t in tokens if t[0].lower() != t[0].upper()]
-        if cased and len(cased) == len(tokens) and not any(t[0].isupper() for t in cased):
-            continue
-        if all(len(t.strip(".")) <= 2 for t in tokens):
-            continue
-        name = " ".join(tokens)
-        if name.isupper() and len(name) > 3:  # wire bylines in capitals: JOE HILDEBRAND -> Joe Hildebrand
-            name = " ".join(t.capitalize() if len(t) > 2 else t for t in tokens)
-        if name.casefold() not in {o.casefold() for o in out}:
-            out.append(name)
-    return out
-
-
-def _clean_authors(raws: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for raw in raws:
-        if re.match(r"^\s*https?://", raw):  # article:author is often a profile URL
-            continue
-        for name in clean_author(raw):
-            if name.casefold() not in {o.casefold() for o in out}:
-                out.append(name)
-    return out
-
-
-_BYLINE_CLASS = re.compile(
-    r"^(?:[a-z0-9]+[-_])*(?:byline|byl|author|authors|author-?name|writer|contributor|reporter)"
-    r"(?:[-_](?:name|names|link|links|wrap|wrapper|block|info|container|text))?$")
-
-
-def _visible_byline(tree: lxml_html.HtmlElement) -> list[str]:
-    """Names from rel=author links or byline/author-classed elements, when no metadata names any.
-    Inside <article>/<main> first: sidebars list other stories' authors."""
-    scopes = [el for tag in ("article", "main") for el in tree.iter(tag)][:3] + [tree]
-    for scope in scopes:
-        for el in scope.iter("a"):
-            if "author" in (el.get("rel") or "").lower().split():
-                names = clean_author(el.text_content())
-                if names:
-                    return names
-        for el in scope.iter():
-            if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "body", "html"):
-                continue
-            tokens = f"{el.get('class', '')} {el.get('itemprop', '')} {el.get('id', '')}".lower().split()
-            if any(_BYLINE_CLASS.match(t) for t in tokens):
-                text = _txt(el.text_content())
-                if 0 < len(text) < 120:
-                    names = clean_author(text)
-                    if names:
-                        return names
-    return []
 
 
 # ---------------------------------------------------------------- titles
@@ -420,43 +252,6 @@ def page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
         if not pm.site_name and isinstance(pub, dict) and isinstance(pub.get("name"), str):
             pm.site_name = _txt(pub["name"])
 
-    # Title: the article's own headline; page <title> needs its site affix removed.
-    ld_title = next((_ld_title(o, pm.title_tag) for o in ld
-                     if isinstance(o.get("headline"), str) and o["headline"].strip()
-                     and not (_types(o) <= {"webpage", "creativework"})), None)
-    meta_title = _first(meta, _TITLE_META)
-    # Headlines written for machines (JSON-LD, og:title) are kept as the publisher wrote them: on the
-    # readability pages stripping their site affixes lost more titles than it fixed. Only the <title>
-    # tag, which is built for browser tabs, gets its site affix removed.
-    if ld_title or meta_title:
-        pm.title = ld_title or meta_title
-    elif pm.title_tag:
-        pm.title = clean_title(pm.title_tag, pm.site_name, pm.h1)
-    elif pm.h1:
-        pm.title = pm.h1[0]
-
-    # Authors.
-    ld_authors = [n for o in ld if not (_types(o) <= {"webpage"}) for n in _ld_names(o.get("author"))]
-    pm.authors = _clean_authors(ld_authors)
-    if not pm.authors:
-        pm.authors = _clean_authors(meta.get(n, [None])[0] or "" for n in _AUTHOR_META if n in meta
-                                    and n != "twitter:creator")
-    if not pm.authors:
-        pm.authors = _visible_byline(tree)
-    if pm.site_name:
-        # 'By Jane Doe | The Post' names the site as if it were a second author.
-        site = _key(pm.site_name)
-        pm.authors = [a for a in pm.authors if _key(a) != site]
-
-    # Publication date: JSON-LD, then meta, then <time>. When another source gives the same instant
-    # with the page's local offset, that one is kept: the local calendar date is what readers see.
-    dates = [d for o in ld for key in ("datePublished", "dateCreated", "uploadDate")
-             if (d := normalise_date(_ld_str(o.get(key))))]
-    dates += [d for name in _DATE_META for v in meta.get(name, []) if (d := normalise_date(v))]
-    if (t := _time_element_date(tree)):
-        dates.append(t)
-    pm.published_at = _prefer_local(dates)
-
     # Canonical URL.
     for el in tree.iter("link"):
         if "canonical" in (el.get("rel") or "").lower().split() and (el.get("href") or "").startswith("http"):
@@ -470,6 +265,31 @@ def page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
         pm.url = next((u for o in ld for u in (_ld_str(o.get("url")), _ld_str(o.get("mainEntityOfPage")))
                        if u and u.startswith("http")), None)
 
+    pm.site_names = _site_names(pm, ld)
+    keys = site_keys(pm.site_names)
+
+    # Authors: the first source that names someone other than the site ('By Jane Doe | The Post'
+    # names the site as if it were a second author; 'Kath Net' is no author).
+    ld_authors = [n for o in ld if not (_types(o) <= {"webpage"}) for n in _ld_names(o.get("author"))]
+    meta_authors = clean_authors(meta.get(n, [None])[0] or "" for n in _AUTHOR_META if n in meta
+                                 and n != "twitter:creator")
+    # A JSON-LD author typed Person whom the author meta tag names too is one even when the site
+    # bears their name (a personal blog): two sources agree.
+    persons = {n.casefold() for o in ld for a in _as_list(o.get("author")) if isinstance(a, dict)
+               and "person" in _types(a) for n in clean_authors(_ld_names(a))}
+    agreed = persons & {n.casefold() for n in meta_authors}
+    pm.authors = [n for n in clean_authors(ld_authors) if n.casefold() in agreed or not_sites([n], keys)]
+    if not pm.authors:
+        pm.authors = not_sites(meta_authors, keys)
+    if not pm.authors:
+        pm.authors = not_sites(visible_byline(tree), keys)
+    if not pm.authors:
+        pm.authors = not_sites(text_byline(tree), keys)
+
+    pm.published_at = publication_date(tree, meta, ld, pm.url)
+
+    pm.title = choose_title(_title_sources(tree, meta, ld, pm))
+
     pm.description = _first(meta, _DESCRIPTION_META) or next(
         (_txt(o["description"]) for o in ld
          if isinstance(o.get("description"), str) and o["description"].strip()),
@@ -477,6 +297,32 @@ def page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
 
     pm.language = _language(tree, meta, ld)
     return pm
+
+
+def _title_sources(tree: lxml_html.HtmlElement, meta: dict[str, list[str]], ld: list[dict[str, Any]],
+                   pm: PageMeta) -> TitleSources:
+    ld_title = next((_ld_title(o, pm.title_tag) for o in ld
+                     if isinstance(o.get("headline"), str) and o["headline"].strip()
+                     and not (_types(o) <= {"webpage", "creativework"})), None)
+    machine = [t for t in (ld_title, *(_first(meta, (n,)) for n in _TITLE_META)) if t]
+    return TitleSources(visible_headlines(tree), machine, pm.title_tag, pm.site_names)
+
+
+def _site_names(pm: PageMeta, ld: list[dict[str, Any]]) -> list[str]:
+    """og:site_name (or the like), JSON-LD publisher names and the domain."""
+    # A Person publishing their own blog is its author too, not a site name to filter out.
+    publishers = [_txt(o["publisher"]["name"]) for o in ld
+                  if isinstance(o.get("publisher"), dict) and isinstance(o["publisher"].get("name"), str)
+                  and "person" not in _types(o["publisher"])]
+    return [s for s in (pm.site_name, *publishers, domain_of(pm.url) if pm.url else None) if s]
+
+
+__all__ = ["PageMeta", "clean_author", "clean_title", "normalise_date", "not_sites", "page_meta"]
+
+
+def not_sites(names: list[str], keys: set[str]) -> list[str]:
+    """Authors that are not the site's own name."""
+    return [n for n in names if not is_site(n, keys, loose=True)]
 
 
 def _language(tree: lxml_html.HtmlElement, meta: dict[str, list[str]],
