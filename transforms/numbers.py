@@ -5,109 +5,25 @@ Pure functions over strings; `transforms.figures` finds the candidates and calls
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
-ONES: dict[str, int] = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-TENS: dict[str, int] = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-SCALES: dict[str, float] = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-# Denominators of spelled fractions ("a third", "two-thirds"). Ordinal words double as denominators, so the
-# extractor accepts them only after a numerator word.
-DENOMINATORS: dict[str, int] = {
-    "half": 2,
-    "halves": 2,
-    "third": 3,
-    "thirds": 3,
-    "quarter": 4,
-    "quarters": 4,
-    "fourth": 4,
-    "fourths": 4,
-    "fifth": 5,
-    "fifths": 5,
-    "sixth": 6,
-    "sixths": 6,
-    "seventh": 7,
-    "sevenths": 7,
-    "eighth": 8,
-    "eighths": 8,
-    "ninth": 9,
-    "ninths": 9,
-    "tenth": 10,
-    "tenths": 10,
-}
-# Abbreviated scales written after digits: "$2bn", "£3.5m", "10M", "5k". Lower-case "m"/"b" mean million and
-# billion only after a currency (otherwise "100m" is metres); the extractor decides that.
-SCALE_ABBR: dict[str, float] = {
-    "k": 1e3,
-    "K": 1e3,
-    "m": 1e6,
-    "M": 1e6,
-    "mn": 1e6,
-    "mln": 1e6,
-    "MM": 1e6,
-    "b": 1e9,
-    "B": 1e9,
-    "bn": 1e9,
-    "bln": 1e9,
-    "T": 1e12,
-    "tn": 1e12,
-    "trn": 1e12,
-    "tln": 1e12,
-    "tr": 1e12,
-}
+_DATA = json.loads((Path(__file__).resolve().parent / "data" / "figures" / "numbers.json").read_text(encoding="utf-8"))
+
+ONES: dict[str, int] = {k: int(v) for k, v in _DATA["ones"]["map"].items()}
+TENS: dict[str, int] = {k: int(v) for k, v in _DATA["tens"]["map"].items()}
+SCALES: dict[str, float] = {k: float(v) for k, v in _DATA["scales"]["map"].items()}
+DENOMINATORS: dict[str, int] = {k: int(v) for k, v in _DATA["denominators"]["map"].items()}
+SCALE_ABBR: dict[str, float] = {k: float(v) for k, v in _DATA["scale_abbreviations"]["map"].items()}
+# Unicode vulgar fractions: "2½ miles", "¾ of voters".
+VULGAR: dict[str, float] = {k: n / d for k, (n, d) in _DATA["vulgar_fractions"]["map"].items()}
 # Words that may occur inside one spelled number ("a hundred and two", "five and a half million").
 NUMBER_WORDS = set(ONES) | set(TENS) | set(SCALES) | {"hundred", "dozen"}
 
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 
 
-# Unicode vulgar fractions: "2½ miles", "¾ of voters".
-VULGAR: dict[str, float] = {
-    "½": 1 / 2,
-    "⅓": 1 / 3,
-    "⅔": 2 / 3,
-    "¼": 1 / 4,
-    "¾": 3 / 4,
-    "⅕": 1 / 5,
-    "⅖": 2 / 5,
-    "⅗": 3 / 5,
-    "⅘": 4 / 5,
-    "⅙": 1 / 6,
-    "⅚": 5 / 6,
-    "⅛": 1 / 8,
-    "⅜": 3 / 8,
-    "⅝": 5 / 8,
-    "⅞": 7 / 8,
-}
 _GROUP_SPACES = str.maketrans("", "", ", \u00a0\u202f\u2009")
 
 
