@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from expectations.gate import BatchStats, GateThresholds, audit
+from flows.settings import Settings
 from warehouse.store import StagingArea, publish
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -79,7 +80,7 @@ def test_failing_entity_and_link_rows_leave_nothing_dangling(tmp_path: Path) -> 
     staging = StagingArea(db, "r1")
     _stage(staging)
     result = audit(staging.frames(), BatchStats(files_new=2, files_quarantined=0, articles_new=2),
-                   GateThresholds(), tmp_path / "reports", "r1", now=NOW, docs=False)
+                   GateThresholds.from_settings(Settings()), tmp_path / "reports", "r1", now=NOW, docs=False)
     assert result.success, result.reason()
     assert sorted((f.table, f.key, f.expectation) for f in result.row_failures) == [
         ("article_entities", "a2/store", "article_entities.mentions_positive"),
