@@ -4,10 +4,10 @@
    `../shared/eval/score_gum.py` counts: its own `match` and `text_offset` functions are loaded from that file
    (the file runs `newsetl extract` when imported, so only its function definitions are taken) and its scoring
    loop is repeated per document below; `--check-scorer` runs score_gum.py itself and checks the all-docs totals
-   agree. Our predictions are the output of `.venv/bin/newsetl extract` on the articles as JSON Lines (as the
-   scorer runs it); raw spaCy is `en_core_web_sm` NER (the same model, NER only) on the same `text`, one entity
-   per distinct (surface, type), PERSON/ORG/GPE/LOC/FAC only. Documents alternate: even positions tune, odd
-   positions confirm.
+   agree. Our predictions are the entity stage on the text `newsetl extract` builds from the articles as JSON
+   Lines (as the scorer runs it; `--cli` runs the CLI itself); raw spaCy is `en_core_web_sm` NER (the same
+   model, NER only) on the same `text`, one entity per distinct (surface, type), PERSON/ORG/GPE/LOC/FAC only.
+   Documents alternate: even positions tune, odd positions confirm.
 2. A hand-annotated newswire sample (tests/data/newswire_tune.jsonl, tests/data/newswire_confirm.jsonl: authored
    Reuters/AP-style text with datelines, ALL-CAPS headlines, results tables), mention-level PER/ORG/LOC F1 with
    exact span and type (CoNLL-style). Ours: the mentions of our person/organization/location entities;
@@ -147,18 +147,30 @@ def newsetl_extract(named_docs: dict[str, list[tuple[str, str]]]) -> dict[str, d
     return out
 
 
+def cli_text(doc_id: str, body: str) -> tuple[str, int]:
+    """The text (and title end) `newsetl extract` builds from the JSON Lines record {"id", "title": "", "body"}:
+    the same reader and article builder (paragraph reflow, Unicode and whitespace normalisation)."""
+    from transforms.articles import _title_end, build_article
+    from transforms.jsonl import parse_jsonl
+
+    line = json.dumps({"id": doc_id, "title": "", "body": body}, ensure_ascii=False).encode("utf-8")
+    raws, _ = parse_jsonl(line + b"\n", "eval.jsonl")
+    art = build_article(raws[0])
+    return art.text, _title_end(art)
+
+
 def inprocess_extract(named_docs: dict[str, list[tuple[str, str]]]) -> dict[str, dict[str, Record]]:
-    """The entity stage in this process on each text (as `newsetl extract` runs it on a JSON Lines body without
-    title: no title span), in extract's output shape. Faster than the CLI and independent of the other stages;
-    `--cli` uses the CLI itself."""
+    """The entity stage in this process, on the text `newsetl extract` would build (`cli_text`), in extract's
+    output shape: faster than the CLI and free of the fetch/parse worker machinery; `--cli` runs the CLI."""
     nlp = load_ner()
     out: dict[str, dict[str, Record]] = {}
     for name, docs in named_docs.items():
         out[name] = {}
-        for (i, t), doc in zip(docs, nlp.pipe(t for _, t in docs), strict=True):
+        texts = [cli_text(i, t) for i, t in docs]
+        for (i, _), (t, t_end), doc in zip(docs, texts, nlp.pipe(t for t, _ in texts), strict=True):
             ents = [{"name": e.name, "type": e.type,
                      "mentions": [{"text": m.text, "start": m.start, "end": m.end} for m in e.mentions]}
-                    for e in extract_entities(doc, 0)]
+                    for e in extract_entities(doc, t_end, nlp)]
             out[name][i] = {"source_id": i, "text": t, "entities": ents}
     return out
 

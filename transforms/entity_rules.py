@@ -84,6 +84,14 @@ def _strip_trailing_score(text: str, s: int, e: int) -> int:
     return s + (m.start() - s) if m and m.start() > s and _SCORE_AFTER.match(text, e) else e
 
 
+def _strip_caption_label(text: str, s: int, e: int) -> int:
+    """Cut a caption label glued on by a reflowed line break: "Washington D.C. Image" before ": Nick Moreau"."""
+    head, sep, last = text[s:e].rpartition(" ")
+    if sep and last in layout_rules().caption_labels and text[e : e + 1] == ":":
+        return s + len(head)
+    return e
+
+
 def _strip_leading(text: str, s: int, e: int, type_: str) -> int:
     """Drop leading articles, lowercase words that are not name particles, and (for persons) titles and
     nationality words: "the United States", "marks al-Shaibani", "Iraqi Prime Minister Mohammed ..."."""
@@ -193,6 +201,7 @@ def repair_span(text: str, start: int, end: int, type_: str, split: bool = True)
             return left + right
     e = _strip_trailing_possessive(text, s, e)
     e = _strip_trailing_score(text, s, e)
+    e = _strip_caption_label(text, s, e)
     s = _strip_leading(text, s, e, type_)
     if type_ in ("person", "location"):
         e = _strip_trailing_lower(text, s, e)
@@ -220,9 +229,16 @@ _RESULT_ROW = re.compile(
     re.MULTILINE,
 )
 # a word, with dots only inside it ("U.S", "Mandela" out of "Mandela.")
+# a reflowed table: 4+ "Name score" pairs in a row ("Bayern Munich 2 Hamburg 1 Borussia Dortmund 3 Freiburg 0")
+_RESULT_PAIR = re.compile(rf"(?P<name>{_NAME}) \d{{1,3}}(?:\s+|$)")
+_RESULT_RUN = re.compile(rf"(?<!\S)(?:{_NAME} \d{{1,3}}(?:\s+|$)){{4,}}")
 _CAPS_WORD = re.compile(r"[A-Za-z](?:[A-Za-z'\u2019-]|\.(?=[A-Za-z]))*")
 _WORD_RE = re.compile(r"[^\W\d_](?:[\w'\u2019-]|\.(?=\w))*")
 _CAP_TOKEN = re.compile(r"[A-Z][\w'\u2019.-]*")
+# a capitalised word (no lowercase letter) and the run of them, numbers and punctuation in between, that it starts
+_CAPS_TOKEN = re.compile(r"(?<!\S)(?=[^\s]*[A-Z])[^\sa-z]+(?!\S)")
+_CAPS_RUN = re.compile(r"(?<!\S)(?=\S*[A-Z])[^\sa-z]+(?:\s+(?:(?=\S*[A-Z])[^\sa-z]+|[^\sA-Za-z]+)(?!\S))*")
+_NEUTRAL_TAIL = re.compile(r"(?:\s+[^\sA-Za-z]+)+$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:\"\u201c\u201d]\s+|\n)$")
 
@@ -239,6 +255,7 @@ class LayoutRules:
     caps_function_words: frozenset[str]
     website: re.Pattern[str]
     event_openers: frozenset[str]
+    caption_labels: frozenset[str]
     not_entities: frozenset[str]
 
 
@@ -250,9 +267,9 @@ def layout_rules() -> LayoutRules:
     agencies = "|".join(re.escape(s) for s in raw["news_agencies"]["entries"])
     # "LONDON 1996-08-30", "HAMBURG , Germany 1996-09-05", "LONDON, Aug 30 (Reuters) -", "PARIS (AP) —"
     dateline = re.compile(
-        r"^(?P<place>[A-Z][A-Z.'\u2019-]+(?:[ -][A-Z][A-Z.'\u2019-]+){0,3})"
+        r"(?:^|(?<=[.!?] ))(?P<place>[A-Z][A-Z.'\u2019-]+(?:[ -][A-Z][A-Z.'\u2019-]+){0,3})"
         r"(?:\s*,\s*(?P<region>[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}))?"
-        rf"(?:\s+\d{{4}}-\d\d-\d\d[ \t]*$|(?:\s*,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*\((?:{agencies})\))",
+        rf"(?:\s+\d{{4}}-\d\d-\d\d(?!\S)|(?:\s*,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*\((?:{agencies})\))",
         re.MULTILINE,
     )
     return LayoutRules(
@@ -265,6 +282,7 @@ def layout_rules() -> LayoutRules:
         dateline=dateline,
         caps_function_words=frozenset(raw["caps_function_words"]["entries"]),
         event_openers=frozenset(raw["event_openers"]["entries"]),
+        caption_labels=frozenset(raw["caption_labels"]["entries"]),
         not_entities=frozenset(raw["not_entities"]["entries"]),
         website=re.compile(rf"^[\w-]+(?:\.[\w-]+)*\.(?:{webs})$", re.IGNORECASE),
     )
@@ -387,13 +405,15 @@ def dateline_spans(text: str) -> list[Span]:
 def result_row_spans(text: str) -> list[Span]:
     """The two sides of a results-table row ("Aston Villa 2 Derby 0"): clubs are organisations, countries
     (national teams) locations, as CoNLL annotates them."""
-    out: list[Span] = []
+    found: list[tuple[int, int]] = []
     for m in _RESULT_ROW.finditer(text):
-        for g in ("a", "b", "c", "d"):
-            if m.group(g):
-                name = m.group(g)
-                out.append(Span(m.start(g), m.end(g), "location" if _is_country(name) else "organization",
-                                "layout"))
+        found += [(m.start(g), m.end(g)) for g in ("a", "b", "c", "d") if m.group(g)]
+    for run in _RESULT_RUN.finditer(text):
+        found += [(p.start("name"), p.end("name")) for p in _RESULT_PAIR.finditer(text, run.start(), run.end())]
+    out: list[Span] = []
+    for a, b in sorted(set(found)):
+        if not any(sp.start < b and a < sp.end for sp in out):
+            out.append(Span(a, b, "location" if _is_country(text[a:b]) else "organization", "layout"))
     return out
 
 
@@ -406,11 +426,19 @@ def is_caps_line(line: str) -> bool:
 
 
 def caps_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every ALL-CAPS line (headlines, shouted titles), which the cased model cannot read."""
+    """(start, end) of every ALL-CAPS line (headlines, shouted titles), which the cased model cannot read, and of
+    every run of 2+ capitalised words with 8+ letters in other text (a headline whose line break was reflowed
+    away: "SOCCER - GERMAN FIRST DIVISION RESULTS . BONN 1996-08-24 Results of ...")."""
     out, pos = [], 0
     for line in text.split("\n"):
         if is_caps_line(line):
             out.append((pos, pos + len(line)))
+        elif sum(map(str.isupper, line)) >= 8:
+            for m in _CAPS_RUN.finditer(line):
+                tail = _NEUTRAL_TAIL.search(m.group())
+                run = m.group()[: tail.start()] if tail else m.group()
+                if sum(map(str.isalpha, run)) >= 8 and len(_CAPS_TOKEN.findall(run)) >= 2:
+                    out.append((pos + m.start(), pos + m.start() + len(run)))
         pos += len(line) + 1
     return out
 

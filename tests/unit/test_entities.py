@@ -400,3 +400,25 @@ def test_curated_acronym_never_taken_as_initials() -> None:
     names = by_name(ents)
     assert names["United States"].type == "location"
     assert "University of Sheffield" not in {m.text for m in names["United States"].mentions}
+
+
+def test_reflowed_headline_dateline_and_table() -> None:
+    # the JSON Lines and plain-text readers join a paragraph's lines: the layout rules still apply
+    from transforms.entity_rules import caps_lines, dateline_spans, result_row_spans
+
+    text = ("SOCCER - DUTCH FIRST DIVISION RESULTS . AMSTERDAM 1996-08-25 Results of Dutch matches on Sunday : "
+            "Ajax 2 Feyenoord 1 PSV Eindhoven 3 Vitesse 0 Standings : Ajax 6")
+    assert [text[a:b] for a, b in caps_lines(text)] == ["SOCCER - DUTCH FIRST DIVISION RESULTS . AMSTERDAM"]
+    assert spans_of(text, dateline_spans(text)) == [("AMSTERDAM", "location")]
+    assert spans_of(text, result_row_spans(text)) == [
+        ("Ajax", "organization"), ("Feyenoord", "organization"), ("PSV Eindhoven", "organization"),
+        ("Vitesse", "organization"),
+    ]
+    assert result_row_spans("Windows 7 Service Pack 1 shipped.") == []  # two pairs in prose are no table
+    assert caps_lines("The UN and NATO met the BBC NEWS team.") == []
+
+
+def test_caption_label_cut_from_name() -> None:
+    text = "held in Washington D.C. Image: Nick Moreau."
+    assert repaired(text, "Washington D.C. Image", "location") == [("Washington D.C.", "location")]
+    assert repaired("the Image Comics office", "Image Comics", "organization") == [("Image Comics", "organization")]
