@@ -304,7 +304,7 @@ def _canonicalise(
     # "Trump") and organisations ("the Church" -> "Church of Scientology"). Locations are left alone:
     # "Sudan" is not "South Sudan".
     particles = lexicon().name_particles
-    full_names = {t: [k for k in by_key if type_of(k) == t] for t in ("person", "organization")}
+    full_names = {t: [k for k in by_key if type_of(k) == t] for t in ("person", "organization", "product")}
     for key in by_key:
         toks = key.split()
         if all(t in particles for t in toks) or curated(by_key[key][0].text(text)) is not None:
@@ -313,6 +313,9 @@ def _canonicalise(
         targets = ["person"] if own in _PERSON_SHORT_TYPES else []
         if own == "organization":
             targets.append("organization")
+        if len(toks) == 1 and own in ("person", "organization", "location"):
+            # last: a one-word product name the model took for a person ("Chrome" after "Google Chrome")
+            targets.append("product")
         for target in targets:
             cands = [k for k in full_names[target] if k != key and _contains_tokens(toks, k.split())]
             maximal = [

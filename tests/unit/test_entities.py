@@ -422,3 +422,15 @@ def test_caption_label_cut_from_name() -> None:
     text = "held in Washington D.C. Image: Nick Moreau."
     assert repaired(text, "Washington D.C. Image", "location") == [("Washington D.C.", "location")]
     assert repaired("the Image Comics office", "Image Comics", "organization") == [("Image Comics", "organization")]
+
+
+def test_one_word_product_name_joins_its_full_name() -> None:
+    from transforms.entities import _canonicalise
+    from transforms.entity_rules import Span
+
+    text = "Google Chrome is fast. Chrome gained users."
+    spans = [Span(0, 13, "product"), Span(23, 29, "person")]
+    ents = _canonicalise(text, spans, {}, {})
+    assert [(e.name, e.type, [m.text for m in e.mentions]) for e in ents] == [
+        ("Google Chrome", "product", ["Google Chrome", "Chrome"])
+    ]
