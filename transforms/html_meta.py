@@ -16,7 +16,7 @@ from typing import Any
 from lxml import html as lxml_html
 
 from transforms.html_byline import clean_author, clean_authors, text_byline, visible_byline
-from transforms.html_dates import normalise_date, publication_date
+from transforms.html_dates import normalise_date, publication_date, url_date
 from transforms.html_title import TitleSources, choose_title, is_site, site_keys, visible_headlines
 from transforms.text import clean_line
 from transforms.urls import domain_of
@@ -286,7 +286,8 @@ def page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
     if not pm.authors:
         pm.authors = not_sites(text_byline(tree), keys)
 
-    pm.published_at = publication_date(tree, meta, ld, pm.url)
+    urls = [pm.url, _first(meta, ("og:url",)), *(_ld_str(o.get(k)) for o in ld for k in ("url", "mainEntityOfPage"))]
+    pm.published_at = publication_date(tree, meta, ld, next((u for u in urls if url_date(u)), None))
 
     pm.title = choose_title(_title_sources(tree, meta, ld, pm))
 

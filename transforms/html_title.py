@@ -106,7 +106,9 @@ def is_site(piece: str, keys: set[str], loose: bool = False) -> bool:
     if len(c) < 2:
         return False
     for k in keys:
-        if c == k or (len(c) >= 4 and c in k) or (len(c) % len(k) == 0 and c == k * (len(c) // len(k))):
+        if c == k or (len(c) % len(k) == 0 and c == k * (len(c) // len(k))):
+            return True
+        if len(c) >= 4 and k.startswith(c) and k[len(c):] in _rules()["site_suffixes"]:  # 'BLINKER', blinker.de
             return True
         if c.startswith(k) and c[len(k):] in _rules()["site_suffixes"]:
             return True
