@@ -8,7 +8,7 @@ export PREFECT_CLI_PROMPT := false
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: run test install lint typecheck bench ui browser-deps pg-deps clean
+.PHONY: run test install lint typecheck bench bench-scale ui browser-deps pg-deps net-deps clean
 
 # Bytecode is compiled ahead: many images set PYTHONDONTWRITEBYTECODE, and then every run would recompile
 # Prefect, GX and spaCy from source (measured: ~8 s of a cold run's start-up).
@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BYTECODE)
 	$(BIN)/newsetl run
 
-test: $(STAMP) browser-deps pg-deps
+test: $(STAMP) browser-deps pg-deps net-deps
 	$(BYTECODE)
 	$(BIN)/pytest -q
 
@@ -34,6 +34,10 @@ $(STAMP): pyproject.toml
 pg-deps:
 	@test -x /usr/lib/postgresql/15/bin/initdb || (apt-get update -qq && apt-get install -y -qq postgresql-15)
 
+# iproute2 for the Dask cluster tests (workers in network namespaces; they fall back to loopback addresses).
+net-deps:
+	@command -v ip >/dev/null 2>&1 || sh .ci/install-iproute2
+
 # Headless Chromium for the browser tests (Debian's package; Playwright drives it via executable_path).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || sh .ci/install-chromium
@@ -45,6 +49,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BYTECODE)
 	$(BIN)/python bench/run_bench.py --scale 10
+
+bench-scale: $(STAMP) net-deps
+	$(BYTECODE)
+	$(BIN)/python bench/bench_scale.py
 
 ui: $(STAMP)
 	$(BIN)/prefect server start --host 127.0.0.1 --port 4200

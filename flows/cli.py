@@ -142,6 +142,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from flows.serve import DeploySpec, NoPrefectServer, deploy
+
+    spec = DeploySpec(pool=args.pool, name=args.name, cron=args.cron)
+    try:
+        dep_id = deploy(_settings(args), spec)
+    except (ValueError, NoPrefectServer) as exc:
+        print(f"newsetl deploy: {exc}", file=sys.stderr)
+        return 2
+    print(f"deployment newsetl-run/{spec.name} ({dep_id}) on process work pool {spec.pool}; "
+          f"run it with a worker: prefect worker start --pool {spec.pool} --type process")
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from flows.extract import extract_paths
 
@@ -219,25 +233,34 @@ def build_parser() -> argparse.ArgumentParser:
     _source_args(sv)
     sv.set_defaults(func=cmd_serve)
 
+    dp = sub.add_parser("deploy", help="deploy the flow from this checkout to a process work pool (run by workers)")
+    dp.add_argument("--pool", required=True, metavar="NAME", help="process work pool (created when missing)")
+    dp.add_argument("--name", default="newsetl-pool", help="deployment name (default newsetl-pool)")
+    dp.add_argument("--cron", metavar="EXPR", help="optional schedule; without it runs start from the UI/API/CLI")
+    dp.add_argument("--input", action="append", metavar="PATH", help="file or folder (repeatable; default seeds/)")
+    dp.add_argument("--db", metavar="FILE", help=DB_HELP)
+    _source_args(dp)
+    dp.set_defaults(func=cmd_deploy)
+
     e = sub.add_parser("extract", help="parse and extract files, folders or URLs to JSON Lines (no database)")
     e.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
+    e.add_argument("--explain", action="store_true",
+                   help="add figure_rules to each record: every number, kept or the rule that dropped it")
     e.set_defaults(func=cmd_extract)
 
     s = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
     s.add_argument("query")
     s.add_argument("--db", metavar="FILE")
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--at-run", metavar="RUN_ID", help="DuckLake only: query the warehouse as that run left it")
     s.set_defaults(func=cmd_sql)
 
-    e.add_argument("--explain", action="store_true",
-                   help="add figure_rules to each record: every number, kept or the rule that dropped it")
     st = sub.add_parser("status", help="list recent runs with counts and validation outcome")
     st.add_argument("--db", metavar="FILE")
     st.add_argument("--limit", type=int, default=20)
     st.add_argument("--format", choices=["table", "csv", "json"], default="table")
     st.set_defaults(func=cmd_status)
 
-    s.add_argument("--at-run", metavar="RUN_ID", help="DuckLake only: query the warehouse as that run left it")
     fe = sub.add_parser("fetches", help="list the URLs of recent runs with outcome and reason")
     fe.add_argument("--db", metavar="FILE")
     fe.add_argument("--limit", type=int, default=100)
