@@ -244,23 +244,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("extract", help="parse and extract files, folders or URLs to JSON Lines (no database)")
     e.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
+    e.add_argument("--explain", action="store_true",
+                   help="add figure_rules to each record: every number, kept or the rule that dropped it")
     e.set_defaults(func=cmd_extract)
 
     s = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
     s.add_argument("query")
     s.add_argument("--db", metavar="FILE")
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--at-run", metavar="RUN_ID", help="DuckLake only: query the warehouse as that run left it")
     s.set_defaults(func=cmd_sql)
 
-    e.add_argument("--explain", action="store_true",
-                   help="add figure_rules to each record: every number, kept or the rule that dropped it")
     st = sub.add_parser("status", help="list recent runs with counts and validation outcome")
     st.add_argument("--db", metavar="FILE")
     st.add_argument("--limit", type=int, default=20)
     st.add_argument("--format", choices=["table", "csv", "json"], default="table")
     st.set_defaults(func=cmd_status)
 
-    s.add_argument("--at-run", metavar="RUN_ID", help="DuckLake only: query the warehouse as that run left it")
     fe = sub.add_parser("fetches", help="list the URLs of recent runs with outcome and reason")
     fe.add_argument("--db", metavar="FILE")
     fe.add_argument("--limit", type=int, default=100)
