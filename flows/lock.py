@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from warehouse.db import flock_within
+
 
 class LockBusy(RuntimeError):
     pass
@@ -45,19 +47,10 @@ class RunLock:
         self._nested = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.timeout_s
-        delay = 0.2
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    who = self.holder()
-                    os.close(fd)
-                    raise LockBusy(f"warehouse is busy: held by {who}; waited {self.timeout_s:.0f}s") from None
-                time.sleep(delay)
-                delay = min(delay * 1.5, 2.0)
+        if not flock_within(fd, self.timeout_s, delay=0.2, max_delay=2.0):
+            who = self.holder()
+            os.close(fd)
+            raise LockBusy(f"warehouse is busy: held by {who}; waited {self.timeout_s:.0f}s")
         os.ftruncate(fd, 0)
         info = {"run_id": self.run_id, "pid": os.getpid(), "since": time.strftime("%Y-%m-%dT%H:%M:%S")}
         os.write(fd, json.dumps(info).encode())

@@ -23,7 +23,6 @@ import fcntl
 import hashlib
 import os
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from warehouse.db import HERE, WarehouseBusy, _statements, connect, sql_string
+from warehouse.db import HERE, WarehouseBusy, _statements, connect, flock_within, sql_string
 from warehouse.extensions import load_extension
 from warehouse.store import (
     PUBLISH_MEMORY_LIMIT,
@@ -303,16 +302,9 @@ def _file_lock(path: Path, timeout_s: float) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WarehouseBusy(f"another newsetl run is publishing to this DuckLake "
-                                        f"(waited {timeout_s:.0f}s for {path})") from None
-                time.sleep(0.1)
+        if not flock_within(fd, timeout_s, delay=0.1, max_delay=0.1):
+            raise WarehouseBusy(f"another newsetl run is publishing to this DuckLake "
+                                f"(waited {timeout_s:.0f}s for {path})")
         try:
             yield
         finally:

@@ -6,6 +6,7 @@ input data into SQL. Identifiers (table names) come only from this code.
 
 from __future__ import annotations
 
+import fcntl
 import re
 import time
 from pathlib import Path
@@ -72,6 +73,21 @@ def connect(path: Path, *, read_only: bool = False, timeout_s: float = 0.0) -> d
                 raise WarehouseBusy(f"warehouse {path} is locked by {who} (waited {timeout_s:.0f}s)") from exc
             time.sleep(delay)
             delay = min(delay * 1.5, 2.0)
+
+
+def flock_within(fd: int, timeout_s: float, delay: float, max_delay: float) -> bool:
+    """Take an exclusive flock on `fd`, retrying (sleep `delay`, growing 1.5x up to `max_delay`) until
+    `timeout_s` has passed; False when another process still holds it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(delay)
+            delay = min(delay * 1.5, max_delay)
 
 
 def sql_string(value: str) -> str:
