@@ -175,10 +175,15 @@ def staging_dir(db: Path) -> Path:
 def publish(db: Path, staging: Path, timeout_s: float, memory_limit: str = PUBLISH_MEMORY_LIMIT) -> None:
     """Publish the staging file into a fresh copy of the warehouse and rename it over the path (copy-on-publish,
     warehouse/swap.py): readers are never blocked and see the state before or after, never between."""
+    _write_copy(db, timeout_s, lambda con: publish_into(con, staging, memory_limit))
+
+
+def _write_copy(db: Path, timeout_s: float, write: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+    """Run `write` on a fresh copy of the warehouse, checkpoint it and rename it over the path."""
     with replaced_atomically(db, timeout_s) as copy:
         con = duckdb.connect(str(copy))
         try:
-            publish_into(con, staging, memory_limit)
+            write(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -219,13 +224,7 @@ def record_run(db: Path, run_row: dict[str, Any], timeout_s: float,
                fetches: list[dict[str, Any]] | None = None) -> None:
     """Append a run row (and its fetch log) without publishing anything (failed validation or failed run).
     The web state is not advanced: the next run asks for everything again."""
-    with replaced_atomically(db, timeout_s) as copy:
-        con = duckdb.connect(str(copy))
-        try:
-            record_run_into(con, run_row, fetches)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+    _write_copy(db, timeout_s, lambda con: record_run_into(con, run_row, fetches))
 
 
 def record_run_into(con: duckdb.DuckDBPyConnection, run_row: dict[str, Any],
