@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
@@ -34,12 +36,11 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_].*)?$")
 _WS = re.compile(r"[ \t\r\n\f\v]+")
-# Block elements end a paragraph; their text never runs into the neighbour's.
-_BLOCKS = frozenset(("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
-           "table", "section", "article", "header", "footer", "dd", "dt", "dl", "hr", "address"))
-# Never text: code, embeds, forms, and captions (image credits are boilerplate, not the story).
-_DROP = frozenset(("script", "style", "noscript", "iframe", "object", "form", "button", "svg", "figcaption",
-                   "template", "select", "textarea", "head", "title"))
+# Block elements end a paragraph; dropped elements (code, embeds, forms, captions) are never text
+# (transforms/data/feed_html.json).
+_FEED_HTML = json.loads((Path(__file__).with_name("data") / "feed_html.json").read_text(encoding="utf-8"))
+_BLOCKS: frozenset[str] = frozenset(_FEED_HTML["block_elements"]["tags"])
+_DROP: frozenset[str] = frozenset(_FEED_HTML["dropped_elements"]["tags"])
 _PARA = "\u2029"
 # Trailing boilerplate feed generators append to every entry.
 _BOILERPLATE = re.compile(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-# Query parameters that only track the reader; dropping them makes copies of a story share one URL.
-_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "piwik_", "hsa_", "oly_", "_hs")
-_TRACKING_KEYS = {
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ito", "ns_mchannel",
-    "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "ocid", "spm", "share", "smid", "src", "cid",
-}
+# Query parameters that only track the reader; dropping them makes copies of a story share one URL
+# (transforms/data/urls.json).
+_TRACKING = json.loads((Path(__file__).with_name("data") / "urls.json").read_text(encoding="utf-8"))
+_TRACKING_PREFIXES: tuple[str, ...] = tuple(_TRACKING["tracking_prefixes"]["prefixes"])
+_TRACKING_KEYS: frozenset[str] = frozenset(_TRACKING["tracking_keys"]["keys"])
 
 
 def domain_of(url_or_domain: str) -> str | None:
