@@ -344,7 +344,7 @@ def test_conjoined_numbers_share_a_unit() -> None:
     assert [f.unit for f in extract_figures("They were given 45 and 50 mg of ethanol.")] == ["mg", "mg"]
     assert [f.unit for f in extract_figures("for two or three days")] == ["day", "day"]
     assert [f.unit for f in extract_figures("5, 10 and 20 km")] == ["km"] * 3
-    assert [f.unit for f in extract_figures("He has 3 children and 4 dollars")] == [None, "USD"]
+    assert [f.unit for f in extract_figures("He has 3 children and 4 dollars")] == ["child", "USD"]
 
 
 def test_spelled_list_positions_are_not_figures() -> None:
@@ -424,9 +424,9 @@ def test_money_object_is_not_a_place_or_date() -> None:
 @pytest.mark.parametrize(
     ("text", "value", "unit", "qualifier"),
     [
-        ("More than half a million people fled.", 5e5, None, ">"),
-        ("About half a dozen people were arrested.", 6, None, "~"),
-        ("A quarter of a million students left.", 2.5e5, None, "="),
+        ("More than half a million people fled.", 5e5, "people", ">"),
+        ("About half a dozen people were arrested.", 6, "people", "~"),
+        ("A quarter of a million students left.", 2.5e5, "student", "="),
         ("It cost close to half a trillion dollars.", 5e11, "USD", "~"),
         ("The rate was cut by a quarter of a percentage point.", 0.25, "percentage point", "="),
         ("The meeting lasted half an hour.", 0.5, "hour", "="),
@@ -525,8 +525,8 @@ def test_model_numbers_with_a_letter_are_not_figures() -> None:
 @pytest.mark.parametrize(
     ("text", "value", "unit"),
     [
-        ("The storm left 2m homes without power.", 2e6, None),
-        ("Up to 1.4m workers will benefit.", 1.4e6, None),
+        ("The storm left 2m homes without power.", 2e6, "home"),
+        ("Up to 1.4m workers will benefit.", 1.4e6, "worker"),
         ("She won the 60m hurdles.", 60, "m"),
         ("the 400m runners", 400, "m"),
         ("The wall is 2m high.", 2, "m"),
@@ -753,8 +753,8 @@ def test_or_carries_the_scale() -> None:
         (7e6, None),
         (2e9, "USD"),
         (3e9, "USD"),
-        (5, None),
-        (6, None),
+        (5, "award"),
+        (6, "award"),
     ]
 
 
@@ -1039,7 +1039,7 @@ def test_rate_bases_dates_with_abbreviated_months_and_real_estate() -> None:
     assert [f.value for f in extract_figures("an incidence of 8.5 per 100,000 people")] == [8.5]
     assert extract_figures("The committee meets from Aug. 6 to 8.") == []
     assert [f.value for f in extract_figures("on Sept. 11 and 12, with 40 people")] == [40]
-    assert one("11,541 real estate transactions").unit is None
+    assert one("11,541 real estate transactions").unit == "transaction"
 
 
 def test_people_under_an_age_and_periods_spanned_by_over() -> None:
@@ -1172,3 +1172,28 @@ def test_objects_stop_at_common_verbs() -> None:
     assert one("The 62-year-old sang Hey Jude.").object is None
     assert one("Only one in four adults gets enough exercise.").object == "adults"
     assert one("over 1,380 civilians dead").object == "civilians"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("Ford has 13000 workers in the UK.", "worker"),
+        ("all 41 trapped workers were pulled out", "worker"),
+        ("all 23 crew members were safe", "member"),
+        ("nearly 7.7 million Venezuelans have left", "venezuelan"),
+        ("The 72-room hotel was sold.", "room"),
+        ("with about 6,500 security personnel deployed", "personnel"),
+        ("He has 47 previous convictions.", "conviction"),
+        ("The hospital has three dialysis machines.", "machine"),
+        ("killing at least 22.", None),
+        ("an incidence rate of 8.5 per 100,000 people", None),
+        ("he has lost 60 of his cattle", None),
+        ("adding that 41 had been rescued", None),
+        ("About a third of the staff left.", None),
+    ],
+)
+def test_a_count_takes_its_noun_as_unit(text: str, unit: str | None) -> None:
+    figs = extract_figures(text)
+    assert len(figs) == 1
+    assert figs[0].unit == unit
+

@@ -46,6 +46,7 @@ from transforms.figures.lexicon import (
     UP_WORDS,
     WEIGHT_VERBS,
 )
+from transforms.figures.nouns import count_unit
 from transforms.figures.parse import _apply_scale, _measure, _parse_number
 from transforms.figures.patterns import (
     _ACCOUNTING_BEFORE,
@@ -531,13 +532,16 @@ def category(text: str, c: Candidate) -> Candidate | Reject:
 
 
 def object_(text: str, c: Candidate) -> Candidate | Reject:
-    """The counted or measured thing ("1,380 civilians dead", "3,000 tonnes of rice") and, for a count, the
-    event category from the words around it ("killed", "arrested")."""
+    """The counted or measured thing ("1,380 civilians dead", "3,000 tonnes of rice"); for a count, its noun as
+    the unit ("civilian") and the event category from the words around it ("killed", "arrested")."""
     kind = c.kind
-    obj = _object_after(text, c.end, kind not in (None, "age"), kind == "currency")
+    number_end = c.end
+    obj = _object_after(text, number_end, kind not in (None, "age"), kind == "currency")
     c.obj_text = obj_text = obj[0] if obj else None
     if obj and kind in (None, "age"):
         c.end = obj[1]
+    if kind is None and c.category != "fraction":
+        c.code = count_unit(text, number_end, c.value)  # "13,000 workers" -> "worker"
     if c.category != "count":
         return c
     sent_start, sent_end = c.sents.bounds(c.num.start)
