@@ -46,7 +46,7 @@ def _head(word: str, first: bool, value: float) -> str | None:
     """The unit if `word` can be the counted noun: a plural ("workers", "Americans"), or "1 person"."""
     lw = word.strip("'").lower()
     if not (word[0].islower() or word[1:].islower()):
-        return None  # "EU", "iPhones" stay modifiers unless plural below
+        return None  # "EU", "UK": an all-caps word is a modifier, never the counted noun
     if value == 1 and first and word[0].islower():
         return lw if _NOUN.fullmatch(lw) and lw not in COUNT_UNIT_NOT_NOUNS else None
     return singular(lw)
