@@ -115,7 +115,9 @@ def test_unchanged_rerun_changes_nothing_and_commands_read_the_lake(race: dict[s
         return {t: sorted(map(repr, lake_rows(lake, f"SELECT * FROM {t}"))) for t in tables}  # type: ignore[misc]
 
     before = contents()
-    first_run = lake_rows(lake, "SELECT min(run_id) FROM runs")[0][0]
+    # The run that published first (both started at the same moment: the earlier run id may publish second).
+    first_run = lake_rows(lake, "SELECT commit_message FROM lake.snapshots() WHERE commit_message IS NOT NULL "
+                                "ORDER BY snapshot_id LIMIT 1")[0][0]
     rerun = cli(["run", "--input", str(race["inputs"]["a"]), "--db", race["db"]], env, timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert contents() == before
