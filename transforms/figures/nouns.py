@@ -10,19 +10,29 @@ keeps none: a preposition, an auxiliary or a pronoun ends the search.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import inflect
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from transforms.figures.lexicon import COUNT_NOUN_STOPS, COUNT_UNIT_AS_WRITTEN, COUNT_UNIT_NOT_NOUNS, IRREGULAR_PLURALS
 
-_ENGINE = inflect.engine()
 _WORDS_AFTER = re.compile(r"(?: +[\w'\-]+){1,4}")  # up to four words, stopping at punctuation
 _COMPOUND = re.compile(r"-([a-z]{3,})(?= +[A-Za-z])")  # "72-room hotel", "five-storey block"
 _NOUN = re.compile(r"[a-z][a-z']*[a-z](?:-[a-z]+)*")
 _PLURAL_ENDS = ("s", "en", "ae", "i")  # "workers", "children", "women", "antennae", "alumni"
 _NOT_PLURAL_ENDS = ("ss", "us", "is", "ics", "'s", "ous")
 MAX_MODIFIERS = 3
+
+if TYPE_CHECKING:
+    import inflect
+
+
+@cache
+def _engine() -> inflect.engine:
+    """inflect, imported on first use: its import takes ~2 s (typeguard instruments every function), which the
+    flow process, which never counts nouns, should not pay; pool workers pay it while they warm up."""
+    import inflect
+
+    return inflect.engine()
 
 
 @lru_cache(maxsize=8192)
@@ -32,7 +42,7 @@ def singular(noun: str) -> str | None:
         return noun
     if noun in COUNT_UNIT_NOT_NOUNS or _NOUN.fullmatch(noun) is None or not _looks_plural(noun):
         return None  # "previous", "dialysis": words in -s that are no plurals
-    one = _ENGINE.singular_noun(noun)  # type: ignore[arg-type]
+    one = _engine().singular_noun(noun)  # type: ignore[arg-type]
     return one if isinstance(one, str) and one and one != noun else None
 
 
