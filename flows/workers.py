@@ -27,8 +27,9 @@ _ARGS: tuple[int, str] | None = None
 # Taken to start, stop or replace the pool: several task threads can see the same crash at once, and
 # exactly one of them may replace the pool (the others then use the new one).
 _LOCK = threading.RLock()
+# flows.preload (last) loads the model and builds the rule tables in the forkserver, once for all workers.
 PRELOAD = ["flows.steps", "transforms.entities", "transforms.figures", "transforms.html", "transforms.feeds",
-           "transforms.jsonl", "spacy"]
+           "transforms.jsonl", "spacy", "flows.preload"]
 
 
 def _warm(model: str) -> None:

