@@ -1,5 +1,5 @@
 """Imported once by the worker pool's forkserver (flows.workers.PRELOAD): it loads the spaCy model and builds the
-rule tables (gazetteer and place keys, ~190 MB and ~3 s; unit lexicon; figure patterns) before any worker is
+rule tables (gazetteer and place keys, ~190 MB and ~3 s; language identifier; unit lexicon; figure patterns) before any worker is
 forked, so every worker starts with them instead of building its own copy. `gc.freeze()` then moves them out of
 the collector's sight: a worker's collections would otherwise walk (and so copy) the shared pages.
 
@@ -13,7 +13,7 @@ import gc
 
 with contextlib.suppress(Exception):
     from flows.settings import Settings
-    from transforms.entities import warm_up
+    from transforms.articles import warm_up
 
     warm_up(Settings().spacy_model)
     gc.freeze()

@@ -35,7 +35,7 @@ PRELOAD = ["flows.steps", "transforms.entities", "transforms.figures", "transfor
 def _warm(model: str) -> None:
     # Runs once per worker: the model is loaded before the first batch arrives.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from transforms.entities import warm_up
+    from transforms.articles import warm_up
 
     warm_up(model)
 

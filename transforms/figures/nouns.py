@@ -28,8 +28,7 @@ if TYPE_CHECKING:
 
 @cache
 def _engine() -> inflect.engine:
-    """inflect, imported on first use: its import takes ~2 s (typeguard instruments every function), which the
-    flow process, which never counts nouns, should not pay; pool workers pay it while they warm up."""
+    """inflect, imported on first use: the flow process never counts nouns (see pyproject.toml for why 5.x)."""
     import inflect
 
     return inflect.engine()
