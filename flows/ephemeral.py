@@ -8,6 +8,7 @@ Anything unexpected falls back to Prefect's own start-up.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import socket
@@ -16,6 +17,20 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """In the server's process before it starts (Linux): SIGTERM it when newsetl's process ends, however it ends.
+    A run stopped by SIGTERM (a scheduler, `kill`, a container stop) never reaches the atexit handler that stops
+    the server (Prefect re-raises the signal with its default action), which left a Prefect server running."""
+    import ctypes
+    import signal
+
+    # Not glibc/musl: the atexit handler still covers ordinary exits.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class EarlyServer:
@@ -37,7 +52,7 @@ class EarlyServer:
             [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "error", "--lifespan", "on"],
-            env=env, stdin=subprocess.DEVNULL,
+            env=env, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
 
     def hand_over(self, timeout_s: float = 60.0) -> None:
