@@ -195,6 +195,15 @@ def _ordinary_sentence_start(text: str, sp: Span, words: set[str]) -> bool:
     return surface.lower() in words
 
 
+def _common_word_as_person(text: str, sp: Span, words: set[str]) -> bool:
+    """A one-word "person" that the article also writes in lowercase anywhere ("WHO say Iodine deficiency ...",
+    beside "an adequate intake of iodine") is a common noun the model read as a name (curated names excepted)."""
+    surface = sp.text(text)
+    if sp.type != "person" or " " in surface or surface.isupper() or curated(surface) is not None:
+        return False
+    return surface.lower() in words
+
+
 def _propagatable(text: str, surface: str, runs: frozenset[str] | None = None) -> bool:
     """Whether other occurrences of `surface` may be tagged: it must end in a name-like word ("La Traviata
     and" must not spread), and a one-word name that also occurs in lowercase in the article ("White",
@@ -394,6 +403,7 @@ def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language 
         if sp.type == "?" or (voted and sp.source not in ("split", "layout")):
             sp.type = voted or fix_type(sp.text(text), "other")
     words = set(_WORDS.findall(text))
-    spans = [sp for sp in spans if sp.type != "?" and not _ordinary_sentence_start(text, sp, words)]
+    spans = [sp for sp in spans if sp.type != "?" and not _ordinary_sentence_start(text, sp, words)
+             and not _common_word_as_person(text, sp, words)]
     spans += [n for sp in spans for n in nested_places(text, sp)]
     return _canonicalise(text, spans, types, acronyms)

@@ -387,6 +387,21 @@ def test_ordinary_word_opening_a_sentence_is_not_a_name() -> None:
     assert not _ordinary_sentence_start(text, Span(0, 6, "person"), set())  # never written in lowercase
 
 
+def test_common_word_read_as_a_person_is_dropped_anywhere_in_a_sentence() -> None:
+    from transforms.entities import _WORDS, _common_word_as_person
+    from transforms.entity_rules import Span
+
+    text = "Take enough iodine, WHO say. If Iodine deficiency grows, Mertens said. Later Mertens left."
+    words = set(_WORDS.findall(text))
+    iodine = text.index("Iodine")
+    assert _common_word_as_person(text, Span(iodine, iodine + 6, "person"), words)  # mid-sentence, also lowercase
+    mertens = text.index("Mertens")
+    assert not _common_word_as_person(text, Span(mertens, mertens + 7, "person"), words)  # never lowercase
+    assert not _common_word_as_person(text, Span(iodine, iodine + 6, "organization"), words)  # persons only
+    who = text.index("WHO")
+    assert not _common_word_as_person(text, Span(who, who + 3, "person"), words | {"who"})  # acronyms stay
+
+
 def test_operations_are_events_and_time_zones_are_not_entities() -> None:
     from transforms.entity_rules import Span, event_type
 
