@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pytest
 
+import warehouse.db
 from flows.lock import RunLock
 from tests.conftest import ROOT, cli_env, query
 from warehouse.db import WarehouseBusy, connect, migrate
@@ -42,21 +43,63 @@ def start_run(home: Path, api: str, db: Path, *inputs: Path, log: Path, **env: s
                                 stderr=fh, text=True)
 
 
+def has_open(pid: int, path: Path) -> bool:
+    """Whether process `pid` has `path` open (Linux: /proc/PID/fd)."""
+    target = os.path.realpath(path)
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(fd) == target:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def wait_until(done: Callable[[], bool], procs: dict[str, subprocess.Popen[str]], what: str,
+               timeout_s: float = 120) -> None:
+    """Poll until `done()`; fail at once if one of `procs` exits first (what they waited for never happened)."""
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        exited = {k: p.returncode for k, p in procs.items() if p.poll() is not None}
+        assert not exited, f"exited before {what}: {exited}"
+        assert time.monotonic() < deadline, f"no {what} within {timeout_s} s"
+        time.sleep(0.05)
+
+
+def waiting_for_lock(proc: subprocess.Popen[str], lock: RunLock) -> Callable[[], bool]:
+    # RunLock opens the lock file, then retries flock until its timeout: while the file is open and someone
+    # else holds the lock, the process is waiting for it
+    return lambda: has_open(proc.pid, lock.path)
+
+
 @pytest.fixture(scope="module")
 def race(prefect_api: str, prefect_home: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A and B start 1 s apart on a new database with the default lock timeout: the later one waits."""
+    """A and B start together on a new database with the default lock timeout while the test holds the run
+    lock; once both are waiting for it the test lets go: one takes it, the other waits until that one is done."""
     tmp = tmp_path_factory.mktemp("race")
     db = tmp / "news.duckdb"
-    a = start_run(prefect_home, prefect_api, db, SEEDS, log=tmp / "a.log")
-    time.sleep(1)
-    b = start_run(prefect_home, prefect_api, db, SEEDS, log=tmp / "b.log")
-    procs = {"a": a, "b": b}
-    rcs = {k: p.wait(timeout=300) for k, p in procs.items()}
+    procs: dict[str, subprocess.Popen[str]] = {}
+    try:
+        with RunLock(db, 0, "test-start-gate") as gate:
+            for k in ("a", "b"):
+                procs[k] = start_run(prefect_home, prefect_api, db, SEEDS, log=tmp / f"{k}.log")
+            wait_until(lambda: all(waiting_for_lock(p, gate)() for p in procs.values()), procs,
+                       "both runs wait for the run lock")
+        rcs = {k: p.wait(timeout=300) for k, p in procs.items()}
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
     return {"db": db, "rc": rcs, "pid": {k: p.pid for k, p in procs.items()},
             "err": {k: (tmp / f"{k}.log").read_text() for k in procs}, "tmp": tmp}
 
 
-def test_two_runs_one_second_apart_both_publish_once(race: dict[str, Any]) -> None:
+def test_two_runs_waiting_together_both_publish_once(race: dict[str, Any]) -> None:
     assert race["rc"]["a"] == 0, race["err"]["a"][-3000:]
     assert race["rc"]["b"] == 0, race["err"]["b"][-3000:]
     db = race["db"]
@@ -87,11 +130,11 @@ def test_run_with_short_lock_timeout_names_the_holder(
     # Hold the run lock here (as a running `newsetl run` would) so the timing is deterministic.
     log = race["tmp"] / "busy.log"
     before = query(race["db"], "SELECT count(*) FROM runs")[0][0]
-    with RunLock(race["db"], 0, "holder-run-1"):
-        t0 = time.monotonic()
+    with RunLock(race["db"], 0, "holder-run-1") as held:
         proc = start_run(prefect_home, prefect_api, race["db"], SEEDS, log=log, NEWSETL_LOCK_TIMEOUT_S="2")
+        # it waits for the lock (seen holding the lock file open) rather than giving up at once
+        wait_until(waiting_for_lock(proc, held), {"run": proc}, "the run waits for the lock")
         rc = proc.wait(timeout=120)
-        assert time.monotonic() - t0 >= 2
     assert rc != 0
     last = log.read_text().strip().splitlines()[-1]
     assert re.search(rf"warehouse is busy: held by newsetl run holder-run-1 \(pid {os.getpid()}, since [^)]+\); "
@@ -163,18 +206,24 @@ POLLER = """
 import json, os, sys, time, duckdb
 db, mode, stop = sys.argv[1], sys.argv[2], sys.argv[3]
 con = duckdb.connect(db, read_only=True) if mode == "held" else None
-seen, slowest = [], 0.0
-while not os.path.exists(stop):
+seen, slowest, started = [], 0.0, []
+while True:
+    last = os.path.exists(stop)  # the query after the test says stop is the last one
+    started.append(time.time())
     t0 = time.monotonic()
     c = con or duckdb.connect(db, read_only=True)
     n = c.execute("SELECT count(*) FROM articles").fetchone()[0]
     if con is None:
         c.close()
     slowest = max(slowest, time.monotonic() - t0)
+    if not seen:
+        print("reading", flush=True)  # the first query is done
     if not seen or seen[-1] != n:
         seen.append(n)
+    if last:
+        break
     time.sleep(0.1)
-print(json.dumps({"counts": seen, "slowest": slowest}), flush=True)
+print(json.dumps({"counts": seen, "slowest": slowest, "started": started}), flush=True)
 """
 
 
@@ -192,20 +241,25 @@ def test_readers_never_block_a_run_nor_wait_for_it(race: dict[str, Any], prefect
     readers = {mode: subprocess.Popen([sys.executable, "-c", POLLER, str(db), mode, str(stop)],
                                       stdout=subprocess.PIPE, text=True) for mode in ("held", "reconnecting")}
     try:
-        time.sleep(1.0)  # both are reading before the run starts
+        for mode, p in readers.items():  # both are reading before the run starts
+            assert p.stdout is not None and p.stdout.readline().strip() == "reading", mode
         log = tmp / "reader_run.log"
+        run_start = time.time()
         run = start_run(prefect_home, prefect_api, db, SEEDS, extra, log=log, NEWSETL_LOCK_TIMEOUT_S="5")
         assert run.wait(timeout=300) == 0, log.read_text()[-3000:]
-        time.sleep(1.0)
+        run_end = time.time()
     finally:
-        stop.touch()
+        stop.touch()  # each reader makes one more query, after the run has exited, and reports
     results = {mode: json.loads(p.communicate(timeout=60)[0]) for mode, p in readers.items()}
     assert "Traceback" not in log.read_text()
     after = query(db, "SELECT count(*) FROM articles")[0][0]
     assert after == before + 1
     for mode, r in results.items():
-        assert r["counts"] == sorted(r["counts"]) and r["counts"][0] == before, (mode, r)
-        assert r["slowest"] < 2.0, (mode, r)
+        assert r["counts"] == sorted(r["counts"]) and r["counts"][0] == before, (mode, r["counts"])
+        # "slowest" covers the run: queries before it started, while it ran, and after it had exited
+        during = [t for t in r["started"] if run_start <= t <= run_end]
+        assert r["started"][0] < run_start and during and r["started"][-1] > run_end, (mode, len(during))
+        assert r["slowest"] < 2.0, (mode, r["slowest"])
     assert results["held"]["counts"] == [before]  # its snapshot: the file it opened
     assert results["reconnecting"]["counts"] == [before, after]
     # The published file is a whole DuckDB file with no WAL beside it and no copy left over.
@@ -213,14 +267,38 @@ def test_readers_never_block_a_run_nor_wait_for_it(race: dict[str, Any], prefect
     assert not list(db.parent.glob(f".{db.name}.publishing-*"))
 
 
+class StepClock:
+    """Stands in for warehouse.db's `time`: a sleep moves the clock on at once, so the retries run to the
+    timeout without waiting for it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def test_reader_past_the_timeout_gives_a_clear_error_and_changes_nothing(
-    race: dict[str, Any], reader: subprocess.Popen[str]
+    race: dict[str, Any], reader: subprocess.Popen[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = race["db"]
-    t0 = time.monotonic()
-    with pytest.raises(WarehouseBusy) as exc:
-        connect(db, timeout_s=1.5)
-    assert time.monotonic() - t0 >= 1.5
+    clock, attempts = StepClock(), []
+    real_connect = duckdb.connect
+
+    def attempt(*args: Any, **kwargs: Any) -> duckdb.DuckDBPyConnection:
+        attempts.append(clock.now)
+        return real_connect(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(warehouse.db, "time", clock)
+        m.setattr(duckdb, "connect", attempt)
+        with pytest.raises(WarehouseBusy) as exc:
+            connect(db, timeout_s=1.5)
+    # it retried, each attempt refused by the reader's lock, and gave up at the first one past its timeout
+    assert len(attempts) > 1 and all(t < 1.5 for t in attempts[:-1]) and attempts[-1] >= 1.5, attempts
     assert f"warehouse {db} is locked by " in str(exc.value) and "waited 2s" in str(exc.value)
     release(reader)
     con = connect(db, timeout_s=5)  # free again at once

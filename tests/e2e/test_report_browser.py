@@ -142,10 +142,11 @@ def test_report_map_shows_places(report_run: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-def test_report_is_small_and_quick(report_run: dict[str, Any]) -> None:
+def test_report_is_small(report_run: dict[str, Any]) -> None:
     size = report_run["out"].stat().st_size
     assert size < 2_500_000, size  # the inlined charting library is ~0.9 MB of it
-    assert report_run["seconds"] < 60, report_run["seconds"]  # subprocess start + first bundle build included
+    # recorded, not asserted (issue 18: no wall-clock assertions in tests): subprocess start + first bundle build
+    print(f"newsetl report: {report_run['seconds']:.1f} s, {size:,} bytes")
 
 
 # --- in process: a warehouse from before the geo columns and views -------------------------------------------
