@@ -33,7 +33,7 @@ PRELOAD = ["flows.steps", "transforms.entities", "transforms.figures", "transfor
 
 
 def _warm(model: str) -> None:
-    # Runs once per worker: the model is loaded before the first batch arrives.
+    # Runs once per worker, before its first batch: a no-op when flows.preload already did it in the forkserver.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from transforms.articles import warm_up
 

@@ -72,8 +72,8 @@ _WARM_TEXT = "Warm-up: officials in Paris said 13,000 workers, 40% of them from 
 
 
 def warm_up(model: str) -> None:
-    """Load the model and build what the steps make on first use (gazetteer and place keys ~3 s, inflect ~2 s,
-    the language identifier ~1 s, unit lexicon, figure patterns), so that a worker's first batch does not pay."""
+    """Load the model and build what the steps make on first use (gazetteer and place keys ~3 s, the language
+    identifier ~1 s, unit lexicon, figure patterns), so that a worker's first batch does not pay."""
     from transforms.entities import extract_entities, load_ner
     from transforms.figures import extract_figures
 

@@ -184,27 +184,19 @@ _WORDS = re.compile(r"[\w-]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"\u201c\u201d]\s+|\n)$")
 
 
-def _ordinary_sentence_start(text: str, sp: Span, words: set[str]) -> bool:
-    """A single capitalised word opening a sentence that the article also writes in lowercase ("Iodine is
-    ...", "Volunteer organization ...") is an ordinary word, not a name (places and curated names excepted)."""
+def _ordinary_word(text: str, sp: Span, words: set[str]) -> bool:
+    """A one-word name that the article also writes in lowercase is an ordinary word, not a name (curated names
+    excepted): when it opens a sentence ("Iodine is ...", "Volunteer organization ...", places excepted), and,
+    typed person, anywhere ("WHO say Iodine deficiency ..." beside "an adequate intake of iodine")."""
     surface = sp.text(text)
-    if " " in surface or surface.isupper() or not _SENTENCE_START.search(text, max(0, sp.start - 3), sp.start):
+    if " " in surface or surface.isupper() or surface.lower() not in words or curated(surface) is not None:
         return False
-    if curated(surface) is not None or is_place(surface):
-        return False
-    return surface.lower() in words
+    if sp.type == "person":
+        return True
+    return bool(_SENTENCE_START.search(text, max(0, sp.start - 3), sp.start)) and not is_place(surface)
 
 
-def _common_word_as_person(text: str, sp: Span, words: set[str]) -> bool:
-    """A one-word "person" that the article also writes in lowercase anywhere ("WHO say Iodine deficiency ...",
-    beside "an adequate intake of iodine") is a common noun the model read as a name (curated names excepted)."""
-    surface = sp.text(text)
-    if sp.type != "person" or " " in surface or surface.isupper() or curated(surface) is not None:
-        return False
-    return surface.lower() in words
-
-
-def _propagatable(text: str, surface: str, runs: frozenset[str] | None = None) -> bool:
+def _propagatable(text: str, surface: str, words: set[str]) -> bool:
     """Whether other occurrences of `surface` may be tagged: it must end in a name-like word ("La Traviata
     and" must not spread), and a one-word name that also occurs in lowercase in the article ("White",
     "Swap", "May") is an ordinary word whose capitalised occurrences may just start a sentence."""
@@ -217,21 +209,19 @@ def _propagatable(text: str, surface: str, runs: frozenset[str] | None = None) -
         if surface in _MONTHS:
             return False
         low = surface.lower()
-        if runs is None:
-            runs = frozenset(_WORDS.findall(text))
-        if _WORDS.fullmatch(low):  # a whole word: a maximal run of word characters and hyphens in the text
-            if low in runs:
+        if _WORDS.fullmatch(low):  # a whole word: one of the text's `words` (maximal runs of \w and hyphens)
+            if low in words:
                 return False
         elif re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", text):
             return False
     return True
 
 
-def _propagate(text: str, spans: list[Span], caps_title_end: int) -> list[Span]:
-    """Tag every further occurrence of a name already tagged somewhere in the document."""
+def _propagate(text: str, spans: list[Span], caps_title_end: int, words: set[str]) -> list[Span]:
+    """Tag every further occurrence of a name already tagged somewhere in the document (`words`: the text's
+    words, `_WORDS`)."""
     surfaces = {sp.text(text) for sp in spans if sp.type != "?"}
-    runs = frozenset(_WORDS.findall(text))
-    surfaces = {s for s in surfaces if _propagatable(text, s, runs)}
+    surfaces = {s for s in surfaces if _propagatable(text, s, words)}
     if not surfaces:
         return spans
     alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
@@ -395,15 +385,14 @@ def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language 
     spans = _merge_orgs(text, _layout(text, spans))
     acro_spans, acronyms = _acronym_definitions(text, spans)
     spans = _resolve_overlaps(spans + acro_spans)
-    spans = _propagate(text, spans, caps_title_end)
+    words = set(_WORDS.findall(text))
+    spans = _propagate(text, spans, caps_title_end, words)
     spans = spans + missed_places(restored, spans)
     types = _vote_types(text, spans)
     for sp in spans:
         voted = types.get(normalize_name(sp.text(text)))
         if sp.type == "?" or (voted and sp.source not in ("split", "layout")):
             sp.type = voted or fix_type(sp.text(text), "other")
-    words = set(_WORDS.findall(text))
-    spans = [sp for sp in spans if sp.type != "?" and not _ordinary_sentence_start(text, sp, words)
-             and not _common_word_as_person(text, sp, words)]
+    spans = [sp for sp in spans if sp.type != "?" and not _ordinary_word(text, sp, words)]
     spans += [n for sp in spans for n in nested_places(text, sp)]
     return _canonicalise(text, spans, types, acronyms)

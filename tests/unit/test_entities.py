@@ -167,13 +167,16 @@ def test_unlabelled_occurrences_tagged_with_majority_type() -> None:
 
 
 def test_ordinary_capitalised_word_not_propagated() -> None:
-    from transforms.entities import _propagatable
+    from transforms.entities import _WORDS, _propagatable
+
+    def propagatable(text: str, surface: str) -> bool:
+        return _propagatable(text, surface, set(_WORDS.findall(text)))
 
     text = "White said the white house was old. White left."
-    assert not _propagatable(text, "White")
-    assert not _propagatable("He met May in May.", "May")
-    assert not _propagatable("La Traviata and more", "La Traviata and")
-    assert _propagatable(text + " Angela Merkel", "Angela Merkel")
+    assert not propagatable(text, "White")
+    assert not propagatable("He met May in May.", "May")
+    assert not propagatable("La Traviata and more", "La Traviata and")
+    assert propagatable(text + " Angela Merkel", "Angela Merkel")
 
 
 def test_dangling_function_words_dropped() -> None:
@@ -376,30 +379,30 @@ def test_websites_are_products() -> None:
 
 
 def test_ordinary_word_opening_a_sentence_is_not_a_name() -> None:
-    from transforms.entities import _ordinary_sentence_start
+    from transforms.entities import _ordinary_word
     from transforms.entity_rules import Span
 
     text = "Iodine is scarce. Salt with iodine helps. Ask Iodine Ltd. Canada agreed. canada"
     words = set(text.split())
-    assert _ordinary_sentence_start(text, Span(0, 6, "person"), words)
-    assert not _ordinary_sentence_start(text, Span(46, 52, "organization"), words)  # not at a sentence start
-    assert not _ordinary_sentence_start(text, Span(58, 64, "location"), words)  # a gazetteer place
-    assert not _ordinary_sentence_start(text, Span(0, 6, "person"), set())  # never written in lowercase
+    assert _ordinary_word(text, Span(0, 6, "person"), words)
+    assert not _ordinary_word(text, Span(46, 52, "organization"), words)  # not at a sentence start
+    assert not _ordinary_word(text, Span(58, 64, "location"), words)  # a gazetteer place
+    assert not _ordinary_word(text, Span(0, 6, "person"), set())  # never written in lowercase
 
 
 def test_common_word_read_as_a_person_is_dropped_anywhere_in_a_sentence() -> None:
-    from transforms.entities import _WORDS, _common_word_as_person
+    from transforms.entities import _WORDS, _ordinary_word
     from transforms.entity_rules import Span
 
     text = "Take enough iodine, WHO say. If Iodine deficiency grows, Mertens said. Later Mertens left."
     words = set(_WORDS.findall(text))
     iodine = text.index("Iodine")
-    assert _common_word_as_person(text, Span(iodine, iodine + 6, "person"), words)  # mid-sentence, also lowercase
+    assert _ordinary_word(text, Span(iodine, iodine + 6, "person"), words)  # mid-sentence, also lowercase
     mertens = text.index("Mertens")
-    assert not _common_word_as_person(text, Span(mertens, mertens + 7, "person"), words)  # never lowercase
-    assert not _common_word_as_person(text, Span(iodine, iodine + 6, "organization"), words)  # persons only
+    assert not _ordinary_word(text, Span(mertens, mertens + 7, "person"), words)  # never lowercase
+    assert not _ordinary_word(text, Span(iodine, iodine + 6, "organization"), words)  # persons only
     who = text.index("WHO")
-    assert not _common_word_as_person(text, Span(who, who + 3, "person"), words | {"who"})  # acronyms stay
+    assert not _ordinary_word(text, Span(who, who + 3, "person"), words | {"who"})  # acronyms stay
 
 
 def test_operations_are_events_and_time_zones_are_not_entities() -> None:

@@ -10,28 +10,19 @@ keeps none: a preposition, an auxiliary or a pronoun ends the search.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from functools import lru_cache
+
+import inflect
 
 from transforms.figures.lexicon import COUNT_NOUN_STOPS, COUNT_UNIT_AS_WRITTEN, COUNT_UNIT_NOT_NOUNS, IRREGULAR_PLURALS
 
+_ENGINE = inflect.engine()  # inflect 5.6, not 7: see pyproject.toml
 _WORDS_AFTER = re.compile(r"(?: +[\w'\-]+){1,4}")  # up to four words, stopping at punctuation
 _COMPOUND = re.compile(r"-([a-z]{3,})(?= +[A-Za-z])")  # "72-room hotel", "five-storey block"
 _NOUN = re.compile(r"[a-z][a-z']*[a-z](?:-[a-z]+)*")
 _PLURAL_ENDS = ("s", "en", "ae", "i")  # "workers", "children", "women", "antennae", "alumni"
 _NOT_PLURAL_ENDS = ("ss", "us", "is", "ics", "'s", "ous")
 MAX_MODIFIERS = 3
-
-if TYPE_CHECKING:
-    import inflect
-
-
-@cache
-def _engine() -> inflect.engine:
-    """inflect, imported on first use: the flow process never counts nouns (see pyproject.toml for why 5.x)."""
-    import inflect
-
-    return inflect.engine()
 
 
 @lru_cache(maxsize=8192)
@@ -41,7 +32,7 @@ def singular(noun: str) -> str | None:
         return noun
     if noun in COUNT_UNIT_NOT_NOUNS or _NOUN.fullmatch(noun) is None or not _looks_plural(noun):
         return None  # "previous", "dialysis": words in -s that are no plurals
-    one = _engine().singular_noun(noun)  # type: ignore[arg-type]
+    one = _ENGINE.singular_noun(noun)  # type: ignore[arg-type]
     return one if isinstance(one, str) and one and one != noun else None
 
 
