@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.eval.test_floors import MARGIN
+from tests.eval.test_floors import MARGIN, assert_fresh_score
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = json.loads((ROOT / "tests" / "eval_floors" / "entities.json").read_text(encoding="utf-8"))
@@ -52,13 +52,7 @@ def metric(results: dict[str, Any], key: str) -> float:
 
 @pytest.mark.parametrize("key", sorted(FLOORS))
 def test_floor(results: dict[str, Any], key: str) -> None:
-    floor, measured = FLOORS[key]["floor"], FLOORS[key]["measured"]
-    got = metric(results, key)
-    if key.endswith("_max"):
-        assert got <= floor, f"{key} = {got} rose above {floor}"
-    else:
-        assert got >= floor, f"{key} = {got} fell below floor {floor}"
-    assert abs(got - measured) <= MARGIN, f"{key} = {got} drifted from measured {measured}: re-measure"
+    assert_fresh_score(key, metric(results, key), FLOORS[key])
 
 
 @pytest.mark.parametrize(("ds", "half"), [(ds, h) for ds in sorted(RAW) for h in HALVES])

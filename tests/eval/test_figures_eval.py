@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.eval.test_floors import MARGIN
+from tests.eval.test_floors import assert_fresh_score
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOORS = json.loads((ROOT / "tests" / "eval_floors" / "figures.json").read_text(encoding="utf-8"))["floors"]
@@ -37,11 +37,4 @@ def metrics() -> dict[str, float]:
 
 @pytest.mark.parametrize("key", sorted(FLOORS))
 def test_floor(metrics: dict[str, float], key: str) -> None:
-    floor, measured = FLOORS[key]["floor"], FLOORS[key]["measured"]
-    name = key.removesuffix("_max")
-    if key.endswith("_max"):
-        assert metrics[name] <= floor, f"{name} = {metrics[name]} rose above {floor}"
-    else:
-        assert metrics[name] >= floor, f"{name} = {metrics[name]} fell below floor {floor}"
-    drift = abs(metrics[name] - measured)
-    assert drift <= MARGIN, f"{name} = {metrics[name]} drifted from measured {measured}: re-measure"
+    assert_fresh_score(key, metrics[key.removesuffix("_max")], FLOORS[key])

@@ -71,6 +71,17 @@ def problems(doc: dict[str, Any]) -> list[str]:
     return out
 
 
+def assert_fresh_score(key: str, got: float, entry: dict[str, Any]) -> None:
+    """Each eval test's check of a fresh score against its floors entry: on the right side of the floor (a key
+    ending in `_max` is a ceiling) and within MARGIN of the recorded measurement."""
+    floor, measured = float(entry["floor"]), float(entry["measured"])
+    if key.endswith("_max"):
+        assert got <= floor, f"{key} = {got} rose above its ceiling {floor}"
+    else:
+        assert got >= floor, f"{key} = {got} fell below the floor {floor}"
+    assert abs(got - measured) <= MARGIN, f"{key} = {got} drifted from measured {measured}: re-measure"
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in FLOORS_DIR.glob("*.json")))
 def test_floors_file_keeps_the_convention(name: str, request: pytest.FixtureRequest) -> None:
     if name in PENDING:

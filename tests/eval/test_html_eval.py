@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.eval.test_floors import MARGIN
+from tests.eval.test_floors import assert_fresh_score
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "readability"
@@ -48,14 +48,8 @@ def _split(key: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("key", sorted(FLOORS))
 def test_floor(scores: dict[str, dict[str, float | int]], key: str) -> None:
-    floor, measured = FLOORS[key]["floor"], FLOORS[key]["measured"]
     page_set, measure = _split(key)
-    got = scores[page_set][measure]
-    if key.endswith("_max"):
-        assert got <= floor, f"{key}: {got} rose above its ceiling {floor}"
-    else:
-        assert got >= floor, f"{key}: {got} fell below the floor {floor}"
-    assert abs(got - measured) <= MARGIN, f"{key}: {got} drifted from measured {measured}: re-measure"
+    assert_fresh_score(key, float(scores[page_set][measure]), FLOORS[key])
 
 
 @pytest.mark.parametrize("page_set", SETS)
