@@ -50,6 +50,7 @@ def _check_sources(settings: Any) -> str | None:
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.ephemeral import EarlyServer
 
+    server = EarlyServer()  # boots (~5 s of CPU) while the settings, the pool and the pipeline load
     settings = _settings(args)
     problem = _check_sources(settings)
     if problem:
@@ -63,21 +64,20 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"newsetl run: {unreachable}; nothing was run", file=sys.stderr)
             return 2
     early = _start_crawl_early(settings)
-    server = EarlyServer()  # boots while the pipeline imports
     if not settings.dask_address:
         from flows.workers import prewarm_for, start_pool
 
         workers = settings.workers or os.cpu_count() or 1
         if early is not None:  # the pages will need the model: load it while the crawl waits
-            start_pool(workers, settings.spacy_model)
+            start_pool(workers, settings.spacy_model, wait=False)
         else:
             prewarm_for(settings.inputs, settings.db, workers, settings.spacy_model, settings.in_process_max_files)
     from flows.pipeline import newsetl_run, task_runner_for
 
     flow = newsetl_run.with_options(task_runner=task_runner_for(settings))
-    server.hand_over()
     try:
-        result = flow(settings=settings.to_params())
+        with server.hand_over():
+            result = flow(settings=settings.to_params())
     except Exception as exc:  # one line on stderr, not a traceback
         _quiet_prefect_shutdown()
         where = f" (scheduler {settings.dask_address})" if type(exc).__name__ == "DaskClusterLost" else ""

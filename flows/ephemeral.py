@@ -2,12 +2,13 @@
 
 Without PREFECT_API_URL, Prefect starts a local server on the first API call and waits ~5 s for it. We spawn
 the very same command (see prefect.server.api.server.SubprocessASGIServer._run_uvicorn_command) before the
-heavy imports, then hand the running process to Prefect's server singleton, which stops it at exit as usual.
+heavy imports and point Prefect's client at it (PREFECT_API_URL); it is stopped at exit.
 Anything unexpected falls back to Prefect's own start-up.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.util
 import os
@@ -34,6 +35,10 @@ def _die_with_parent() -> None:
 
 
 class EarlyServer:
+    """The ephemeral server, spawned first. The flow runs in a settings context whose PREFECT_API_URL is this
+    server, so the CLI never imports Prefect's server package (~2 s of CPU before the flow could begin, measured:
+    it was imported only for `SubprocessASGIServer`). `hand_over` waits until the server is healthy."""
+
     def __init__(self) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
@@ -54,49 +59,37 @@ class EarlyServer:
              "--log-level", "error", "--lifespan", "on"],
             env=env, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
+        atexit.register(self._stop)
 
-    def hand_over(self, timeout_s: float = 60.0) -> None:
-        """Wait until healthy and register with Prefect; on any doubt, stop it and let Prefect start its own."""
+    def hand_over(self, timeout_s: float = 60.0) -> contextlib.AbstractContextManager[object]:
+        """The settings context to run the flow in: PREFECT_API_URL = this server once it answers. When a
+        profile or settings file names a server after all, or this one died or never answered, it is stopped
+        and the context changes nothing (Prefect then uses that server, or starts its own ephemeral one)."""
         if self.proc is None:
-            return
-        from prefect.settings import PREFECT_API_URL
+            return contextlib.nullcontext()
+        from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
 
-        if PREFECT_API_URL.value():  # a profile points at a real server after all
+        if PREFECT_API_URL.value():  # a profile, .env or prefect.toml points at a real server
             self._discard()
-            return
-        import atexit
-
-        # Imported before waiting (~1 s of CPU): it overlaps with the server's own boot instead of following it.
-        from prefect.server.api.server import SubprocessASGIServer
-
+            return contextlib.nullcontext()
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and self.proc.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/health", timeout=2) as r:
                     if r.status == 200:
-                        break
+                        # No UI URL: this server has no UI and ends with the run ("View at" would lead nowhere).
+                        return temporary_settings(updates={PREFECT_API_URL: f"http://127.0.0.1:{self.port}/api",
+                                                           PREFECT_UI_URL: ""})
             except OSError:
                 time.sleep(0.1)
-        else:
-            self._discard()
-            return
+        self._discard()
+        return contextlib.nullcontext()
 
-        server = SubprocessASGIServer()
-        if server.running:
-            self._discard()
-            return
-        server.port = self.port
-        server.server_process = self.proc
-        server.running = True
-        proc = self.proc
-
-        def stop() -> None:
-            # Signal and go: uvicorn finishes its graceful shutdown on its own; waiting for it (as Prefect's
-            # stop() does) added ~1 s to every run.
-            proc.terminate()
-            server.server_process, server.running = None, False
-
-        atexit.register(stop)
+    def _stop(self) -> None:
+        # Signal and go: uvicorn finishes its graceful shutdown on its own; waiting for it (as Prefect's stop()
+        # does) added ~1 s to every run.
+        if self.proc is not None:
+            self.proc.terminate()
 
     def _discard(self) -> None:
         if self.proc is not None:

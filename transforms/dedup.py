@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 NUM_PERM = 128
 SHINGLE = 3
@@ -41,7 +41,9 @@ def to_bytes(m: MinHash) -> bytes:
 
 
 def from_bytes(b: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(b, dtype=np.uint64).copy(), scheme=SCHEME)
+    """A stored signature. LeanMinHash holds only the hash values: a MinHash would first draw its 128
+    permutations (~0.5 ms each time), which the index never uses (it compares hash values)."""
+    return LeanMinHash(seed=1, hashvalues=np.frombuffer(b, dtype=np.uint64).copy(), scheme=SCHEME)
 
 
 class DuplicateIndex:
