@@ -159,9 +159,12 @@ def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str, in_proce
 def dask_setup(worker: Any) -> None:
     """`dask worker --preload flows.workers`: load the spaCy model when the worker starts, not in its first task
     (NEWSETL_SPACY_MODEL names it, as for the flow)."""
+    from flows import gazetteer_cache
     from flows.settings import Settings
 
-    _warm(Settings().spacy_model)
+    settings = Settings()
+    gazetteer_cache.install(settings.resolved_cache_dir)
+    _warm(settings.spacy_model)
 
 
 class DaskClusterLost(RuntimeError):
