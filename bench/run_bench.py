@@ -7,7 +7,7 @@
 4. optionally (--scale N, default 10 under `make bench`) a corpus of N perturbed copies for memory growth.
 Each measurement is a whole process: wall time and peak RSS of its process tree.
 
-Run: `.venv/bin/python bench/run_bench.py [--scale 10] [--skip-scale]`.
+Run: `.venv/bin/python bench/run_bench.py [--scale 10] [--skip-scale] [--repeat N]`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 BBC = ROOT.parent / "shared" / "corpus" / "bbc"
 PY = sys.executable
+RATIO_FLOOR = 0.88  # issue 17: the text path at or above 0.88x of the NER reference
 
 REFERENCE = r"""
 import sys, pathlib, spacy
@@ -118,10 +120,28 @@ def make_scaled(dst: Path, copies: int) -> int:
     return n
 
 
+def repeat_pairs(n: int, first: tuple[float, float], tmp: Path, env: dict[str, str]) -> None:
+    """n (reference, cold run) pairs in alternation, the first one already measured: each ratio and the median."""
+    pairs = [first]
+    for i in range(1, n):
+        ref_wall = measure([PY, "-c", REFERENCE, str(BBC)], env)[0]
+        db = tmp / f"repeat{i}.duckdb"
+        cold_wall = measure([PY, "-m", "flows.cli", "run", "--input", str(BBC), "--db", str(db)], env)[0]
+        pairs.append((ref_wall, cold_wall))
+    ratios = sorted(r / c for r, c in pairs)
+    for i, (r, c) in enumerate(pairs, 1):
+        print(f"pair {i}: reference {r:.1f}s, cold run {c:.1f}s, ratio {r / c:.2f}")
+    print(f"median ratio over {n} pairs: {statistics.median(ratios):.2f} (range {ratios[0]:.2f}-{ratios[-1]:.2f}, "
+          f"floor {RATIO_FLOOR})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=int, default=10)
     ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="measure the reference and the cold run this many times, alternating; print each ratio "
+                         "and the median (the machines here vary by +-0.1 in ratio between runs)")
     args = ap.parse_args()
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
            "DO_NOT_TRACK": "1"}
@@ -140,7 +160,7 @@ def main() -> None:
         print(f"{'newsetl run (cold)':28}{cold_wall:9.1f}{n_docs / cold_wall:12.1f}{n_words / cold_wall:10.0f}"
               f"{cold_rss:13.0f}{cold_pss:13.0f}")
         print(f"{'newsetl run (unchanged)':28}{re_wall:9.1f}{'':12}{'':10}{re_rss:13.0f}{re_pss:13.0f}")
-        print(f"throughput ratio newsetl/reference: {ref_wall / cold_wall:.2f} (floor 0.75)")
+        print(f"throughput ratio newsetl/reference: {ref_wall / cold_wall:.2f} (floor {RATIO_FLOOR})")
         print(f"unchanged rerun: {re_wall:.1f}s = {re_wall / cold_wall:.0%} of cold (ceiling max(10 s, 10%))")
         print("cold run summary:", cold_out.strip().splitlines()[-1][:300])
         stages = subprocess.run([PY, "-m", "flows.cli", "sql", "--db", str(db), "--format", "csv",
@@ -148,6 +168,8 @@ def main() -> None:
                                 text=True, cwd=ROOT, env=env)
         if stages.returncode == 0:
             print("time per stage (cold run):\n" + stages.stdout)
+        if args.repeat > 1:
+            repeat_pairs(args.repeat, (ref_wall, cold_wall), t, env)
         if not args.skip_scale and args.scale > 1:
             big = t / "scaled"
             n = make_scaled(big, args.scale)
