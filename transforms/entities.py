@@ -13,6 +13,7 @@ Cross-article identity is `canonical.canonical_key`.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter, defaultdict
@@ -161,6 +162,22 @@ def _resolve_overlaps(spans: list[Span]) -> list[Span]:
     """Keep non-overlapping spans, preferring longer ones, then NER over propagated."""
     rank = {"ner": 0, "split": 0, "layout": 0, "acronym": 1, "propagated": 2, "gazetteer": 2}
     ordered = sorted(spans, key=lambda sp: (-(sp.end - sp.start), rank.get(sp.source, 3), sp.start))
+    if any(sp.end <= sp.start for sp in spans):  # never made (repair_span drops empty spans); kept exact
+        return _resolve_overlaps_slowly(ordered)
+    kept: list[Span] = []
+    starts: list[int] = []  # the kept spans never overlap, so sorted by start they are sorted by end too
+    ends: list[int] = []
+    for sp in ordered:
+        i = bisect.bisect_left(starts, sp.end)  # kept spans starting before sp ends; the last may reach into sp
+        if i and ends[i - 1] > sp.start:
+            continue
+        kept.append(sp)
+        starts.insert(i, sp.start)
+        ends.insert(i, sp.end)
+    return sorted(kept, key=lambda sp: sp.start)
+
+
+def _resolve_overlaps_slowly(ordered: list[Span]) -> list[Span]:
     kept: list[Span] = []
     taken: list[tuple[int, int]] = []
     for sp in ordered:
@@ -310,7 +327,12 @@ def _canonicalise(
     # "Trump") and organisations ("the Church" -> "Church of Scientology"). Locations are left alone:
     # "Sudan" is not "South Sudan".
     particles = lexicon().name_particles
-    full_names = {t: [k for k in by_key if type_of(k) == t] for t in ("person", "organization", "product")}
+    # full names by type, and by each of their words (a short form's full name contains its first word)
+    by_word: dict[str, dict[str, list[str]]] = {t: defaultdict(list) for t in ("person", "organization", "product")}
+    for k in by_key:
+        if (t := type_of(k)) in by_word:
+            for w in dict.fromkeys(k.split()):
+                by_word[t][w].append(k)
     for key in by_key:
         toks = key.split()
         if all(t in particles for t in toks) or curated(by_key[key][0].text(text)) is not None:
@@ -323,7 +345,7 @@ def _canonicalise(
             # last: a one-word product name the model took for a person ("Chrome" after "Google Chrome")
             targets.append("product")
         for target in targets:
-            cands = [k for k in full_names[target] if k != key and _contains_tokens(toks, k.split())]
+            cands = [k for k in by_word[target].get(toks[0], ()) if k != key and _contains_tokens(toks, k.split())]
             maximal = [
                 c for c in cands if not any(c != d and _contains_tokens(c.split(), d.split()) for d in cands)
             ]
