@@ -15,7 +15,6 @@ virtualenv the code runs from: a pickle is code, so it must not be a folder othe
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import importlib.metadata
 import os
@@ -58,16 +57,11 @@ def install(cache_dir: Path) -> None:
 
 
 def _load(path: Path) -> geo.Gazetteer | None:
-    was_enabled = gc.isenabled()
-    gc.disable()  # ~1M objects that all live on: collecting while they load only costs time (1.5 s -> 0.5 s)
     try:
-        with path.open("rb") as f:
+        with path.open("rb") as f, geo.collector_paused():  # 1.5 s -> 0.5 s
             obj = pickle.load(f)  # noqa: S301  # our own file, named by the hash of what made it
     except Exception:  # absent, unreadable, truncated, from another version of a class: build again
         return None
-    finally:
-        if was_enabled:
-            gc.enable()
     return obj if isinstance(obj, geo.Gazetteer) else None
 
 

@@ -156,15 +156,21 @@ def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str, in_proce
     return True
 
 
-def dask_setup(worker: Any) -> None:
-    """`dask worker --preload flows.workers`: load the spaCy model when the worker starts, not in its first task
-    (NEWSETL_SPACY_MODEL names it, as for the flow)."""
+def warm_process() -> None:
+    """Load the saved gazetteer (flows/gazetteer_cache.py), then the model and rule tables that NEWSETL_* settings
+    name: the forkserver's preload (flows/preload.py) and a Dask worker's start."""
     from flows import gazetteer_cache
     from flows.settings import Settings
 
     settings = Settings()
     gazetteer_cache.install(settings.resolved_cache_dir)
     _warm(settings.spacy_model)
+
+
+def dask_setup(worker: Any) -> None:
+    """`dask worker --preload flows.workers`: load the spaCy model when the worker starts, not in its first task
+    (NEWSETL_SPACY_MODEL names it, as for the flow)."""
+    warm_process()
 
 
 class DaskClusterLost(RuntimeError):

@@ -22,13 +22,14 @@ so `explain()` can print why a place won or was refused:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc as gc_module
 import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,16 +189,23 @@ def install_gazetteer(gaz: Gazetteer) -> None:
     gazetteer.cache_clear()
 
 
-def build_gazetteer() -> Gazetteer:
-    # The build allocates ~1M small objects that all live on: the cyclic collector would walk them again
-    # and again for nothing (measured: a third of the build time).
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: making (building or unpickling) the gazetteer allocates ~1M small
+    objects that all live on, which the collector would walk again and again for nothing (measured: a third of
+    the build time, two thirds of the unpickling)."""
     was_enabled = gc_module.isenabled()
     gc_module.disable()
     try:
-        return _build()
+        yield
     finally:
         if was_enabled:
             gc_module.enable()
+
+
+def build_gazetteer() -> Gazetteer:
+    with collector_paused():
+        return _build()
 
 
 def _build() -> Gazetteer:
