@@ -30,7 +30,9 @@ from transforms.entity_rules import (
     extend_org_suffix,
     fix_type,
     is_place,
+    is_product,
     missed_places,
+    nested_orgs,
     nested_places,
     repair_span,
     restored_text,
@@ -64,6 +66,7 @@ _MONTHS = frozenset(FULL_MONTHS)
 # An ALL-CAPS headline defeats the cased model; above this share of uppercase letters we retag it from
 # names found in the body instead.
 _CAPS_SHARE = 0.8
+_HANDLE_MARKS = frozenset("@#")
 
 
 @functools.cache
@@ -93,8 +96,8 @@ def _ner_spans(text: str, ents: Iterable[tuple[int, int, str]], skip: list[tuple
     spans: list[Span] = []
     for start, end, label in ents:
         type_ = LABEL_TYPES.get(label)
-        if type_ is None or _in_regions(start, skip):
-            continue
+        if type_ is None or _in_regions(start, skip) or _HANDLE_MARKS & {text[start - 1 : start], text[start]}:
+            continue  # "@POTUS", "#MeToo": an account or a hashtag, not a name as written
         if type_ == "organization" and (
             _PORTFOLIO_AFTER.match(text, end) or _PORTFOLIO_BEFORE.search(text, max(0, start - 40), start)
         ):
@@ -195,6 +198,16 @@ def _vote_types(text: str, spans: list[Span]) -> dict[str, str]:
         if sp.type != "?":
             votes[normalize_name(sp.text(text))][sp.type] += 1
     return {k: c.most_common(1)[0][0] for k, c in votes.items()}
+
+
+def _retype_products(text: str, spans: list[Span], types: dict[str, str]) -> None:
+    """A name written once before a product noun ("Firefox browser") is that product everywhere in the text."""
+    products = {normalize_name(sp.text(text)) for sp in spans if is_product(text, sp)}
+    for key in products:
+        types[key] = "product"
+    for sp in spans:
+        if sp.type in ("person", "location") and normalize_name(sp.text(text)) in products:
+            sp.type = "product"
 
 
 _WORDS = re.compile(r"[\w-]+")
@@ -411,10 +424,12 @@ def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language 
     spans = _propagate(text, spans, caps_title_end, words)
     spans = spans + missed_places(restored, spans)
     types = _vote_types(text, spans)
+    _retype_products(text, spans, types)
     for sp in spans:
         voted = types.get(normalize_name(sp.text(text)))
         if sp.type == "?" or (voted and sp.source not in ("split", "layout")):
             sp.type = voted or fix_type(sp.text(text), "other")
     spans = [sp for sp in spans if sp.type != "?" and not _ordinary_word(text, sp, words)]
-    spans += [n for sp in spans for n in nested_places(text, sp)]
+    orgs = {normalize_name(sp.text(text)) for sp in spans if sp.type == "organization"}
+    spans += [n for sp in spans for n in (*nested_places(text, sp), *nested_orgs(text, sp, orgs))]
     return _canonicalise(text, spans, types, acronyms)

@@ -35,6 +35,7 @@ _POSSESSIVE_SPLIT = re.compile(r"['\u2019]s\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$")
 _ABBREV_END = re.compile(r"(?:\b(?:[A-Za-z]\.)+|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros)\.)$")
 _ITE = re.compile(r"^[A-Z][a-z]+ites?$")
+_VERSION_END = re.compile(r"\s\d+(?:\.\d+)*$")
 
 
 @dataclass(slots=True)
@@ -159,8 +160,13 @@ def fix_type(surface: str, type_: str) -> str:
     entry = curated(surface)
     if entry is not None:
         return entry.type
-    if layout_rules().website.search(surface):
+    rules = layout_rules()
+    if rules.website.search(surface):
         return "product"
+    if rules.concept.match(surface):
+        return "other"  # Islamophobia, Zionism: a doctrine or attitude
+    if type_ == "person" and _VERSION_END.search(surface):
+        return "product"  # "Internet Explorer 6": no person's name ends in a number
     norm = normalize_name(surface)
     words = norm.split()
     group_words = lexicon().group_words
@@ -257,6 +263,8 @@ class LayoutRules:
     event_openers: frozenset[str]
     caption_labels: frozenset[str]
     not_entities: frozenset[str]
+    product_after: re.Pattern[str]
+    concept: re.Pattern[str]
 
 
 @functools.cache
@@ -265,6 +273,8 @@ def layout_rules() -> LayoutRules:
     suffixes = "|".join(re.escape(s) for s in sorted(raw["org_suffixes"]["entries"], key=len, reverse=True))
     webs = "|".join(re.escape(s) for s in raw["web_suffixes"]["entries"])
     agencies = "|".join(re.escape(s) for s in raw["news_agencies"]["entries"])
+    heads = "|".join(re.escape(s) for s in sorted(raw["product_heads"]["entries"], key=len, reverse=True))
+    concepts = "|".join(re.escape(s) for s in raw["concept_suffixes"]["entries"])
     # "LONDON 1996-08-30", "HAMBURG , Germany 1996-09-05", "LONDON, Aug 30 (Reuters) -", "PARIS (AP) —"
     dateline = re.compile(
         r"(?:^|(?<=[.!?] ))(?P<place>[A-Z][A-Z.'\u2019-]+(?:[ -][A-Z][A-Z.'\u2019-]+){0,3})"
@@ -285,6 +295,9 @@ def layout_rules() -> LayoutRules:
         caption_labels=frozenset(raw["caption_labels"]["entries"]),
         not_entities=frozenset(raw["not_entities"]["entries"]),
         website=re.compile(rf"^[\w-]+(?:\.[\w-]+)*\.(?:{webs})$", re.IGNORECASE),
+        # after the name: version numbers or a bracketed short form, then the product noun
+        product_after=re.compile(rf"(?:[ \t]+(?:\d[\w.]*|\([\w.-]+\)))*[ \t]+(?:{heads})\b"),
+        concept=re.compile(rf"^[A-Z][a-z]+(?:{concepts})$"),
     )
 
 
@@ -360,6 +373,40 @@ def nested_places(text: str, sp: Span) -> list[Span]:
                 break
         i += 1
     return out
+
+
+_ACRONYM_WORD = re.compile(r"^[A-Z]{2,6}$")
+
+
+def nested_orgs(text: str, sp: Span, orgs: set[str]) -> list[Span]:
+    """An organisation that opens a longer name: the maker or organiser before an event or product name
+    ("FIFA World Cup", "Google Chrome", "Budweiser Man of the Match"); GUM annotates such nested names. `orgs`:
+    the normalised names typed organisation elsewhere in the text. Acronyms opening a name with an event word
+    (`event_type`: "FIFA World Cup", "ABN AMRO World Tennis Tournament") count without that evidence. Places
+    are left to `nested_places`."""
+    if sp.type not in ("event", "product", "work"):
+        return []
+    toks = _tokens(text, sp.start, sp.end)
+    event = event_type(text, sp) is not None
+    for n in (3, 2, 1):
+        if n >= len(toks):
+            continue
+        a, b = _trim_punct(text, toks[0][0], _strip_trailing_possessive(text, toks[0][0], toks[n - 1][1]))
+        if b <= a or not text[a].isupper() or is_place(text[a:b]):
+            continue
+        acronyms = event and all(_ACRONYM_WORD.match(text[x:y]) for x, y in toks[:n])
+        if acronyms or normalize_name(text[a:b]) in orgs:
+            return [Span(a, b, "organization", "nested")]
+    return []
+
+
+def is_product(text: str, sp: Span) -> bool:
+    """A name the model took for a person or place, followed by a product noun ("Firefox browser",
+    "Internet Explorer 9 (IE9) browser"): `product_heads` in the rules data."""
+    if sp.type not in ("person", "location") or layout_rules().product_after.match(text, sp.end) is None:
+        return False
+    surface = text[sp.start : sp.end]
+    return curated(surface) is None and not is_place(surface)  # "UK phones", "China software": the market
 
 
 def event_type(text: str, sp: Span) -> str | None:

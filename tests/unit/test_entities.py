@@ -452,3 +452,38 @@ def test_one_word_product_name_joins_its_full_name() -> None:
     assert [(e.name, e.type, [m.text for m in e.mentions]) for e in ents] == [
         ("Google Chrome", "product", ["Google Chrome", "Chrome"])
     ]
+
+
+def test_organisation_opening_an_event_or_product_name_is_nested() -> None:
+    from transforms.entity_rules import Span, nested_orgs
+
+    text = "the FIFA World Cup and the ABN AMRO World Tennis Tournament and Google Chrome and HTML 5"
+    assert spans_of(text, nested_orgs(text, Span(4, 18, "event"), set())) == [("FIFA", "organization")]
+    assert spans_of(text, nested_orgs(text, Span(27, 59, "event"), set())) == [("ABN AMRO", "organization")]
+    chrome = Span(64, 77, "product")
+    assert nested_orgs(text, chrome, set()) == []  # no evidence that Google is an organisation here
+    assert spans_of(text, nested_orgs(text, chrome, {"google"})) == [("Google", "organization")]
+    assert nested_orgs(text, Span(82, 88, "event"), set()) == []  # an acronym without an event word
+    assert nested_orgs(text, Span(27, 59, "person"), set()) == []
+
+
+def test_product_named_before_a_product_noun_everywhere() -> None:
+    text = ("Firefox gained users in March. The Firefox browser now leads Safari. "
+            "US software makers cheered.")
+    ents = by_name(extract_entities(load_ner()(text), 0))
+    # the model tags both Firefox mentions PERSON; "Firefox browser" makes the name a product throughout
+    assert (ents["Firefox"].type, len(ents["Firefox"].mentions)) == ("product", 2)
+    assert ents["Safari"].type == "person"  # no product noun: left to the model
+    assert ents["United States"].type == "location"  # a place before a product noun names the market
+
+
+def test_handles_hashtags_and_doctrines_are_not_names() -> None:
+    text = ("US President Barack Obama tweeted using his @POTUS account. Critics said he faced Islamophobia "
+            "and called it #IStandWithAhmed.")
+    ents = by_name(extract_entities(load_ner()(text), 0))
+    assert "POTUS" not in ents
+    assert "IStandWithAhmed" not in ents
+    assert ents.get("Islamophobia") is None or ents["Islamophobia"].type == "other"
+    assert fix_type("Zionism", "organization") == "other"
+    assert fix_type("Internet Explorer 6", "person") == "product"
+    assert fix_type("Barack Obama", "person") == "person"
