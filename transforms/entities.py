@@ -247,6 +247,34 @@ def _propagatable(text: str, surface: str, words: set[str]) -> bool:
     return True
 
 
+def _bounded(text: str, a: int, b: int) -> bool:
+    """A whole name at text[a:b]: no word character, dot or hyphen right before, no word character or hyphen
+    right after (the boundaries of `(?<![\\w.-])...(?![\\w-])`; str.isalnum is the regex's \\w without "_")."""
+    before = text[a - 1] if a else " "
+    after = text[b] if b < len(text) else " "
+    return not (before.isalnum() or before in "_.-" or after.isalnum() or after in "_-")
+
+
+def _occurrences(text: str, surfaces: set[str], start: int) -> list[tuple[int, int]]:
+    """Non-overlapping occurrences of the surfaces in text[start:], leftmost first and the longest at a
+    position, as a regex alternation of them (longest first) would find them, without compiling one per
+    article (that compile was ~2 ms, a fifth of the rules' time)."""
+    found: list[tuple[int, int]] = []
+    for surface in surfaces:
+        i = text.find(surface, start)
+        while i != -1:
+            if _bounded(text, i, i + len(surface)):
+                found.append((i, i + len(surface)))
+            i = text.find(surface, i + 1)
+    out: list[tuple[int, int]] = []
+    end = -1
+    for a, b in sorted(found, key=lambda ab: (ab[0], -ab[1])):
+        if a >= end:
+            out.append((a, b))
+            end = b
+    return out
+
+
 def _propagate(text: str, spans: list[Span], caps_title_end: int, words: set[str]) -> list[Span]:
     """Tag every further occurrence of a name already tagged somewhere in the document (`words`: the text's
     words, `_WORDS`)."""
@@ -254,9 +282,7 @@ def _propagate(text: str, spans: list[Span], caps_title_end: int, words: set[str
     surfaces = {s for s in surfaces if _propagatable(text, s, words)}
     if not surfaces:
         return spans
-    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])")
-    extra = [Span(m.start(), m.end(), "?", "propagated") for m in pattern.finditer(text, caps_title_end)]
+    extra = [Span(a, b, "?", "propagated") for a, b in _occurrences(text, surfaces, caps_title_end)]
     if caps_title_end:
         # an ALL-CAPS headline: match known names case-insensitively, multi-word or long names only
         long_names = [s for s in surfaces if " " in s or len(s) >= 5]

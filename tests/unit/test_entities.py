@@ -487,3 +487,18 @@ def test_handles_hashtags_and_doctrines_are_not_names() -> None:
     assert fix_type("Zionism", "organization") == "other"
     assert fix_type("Internet Explorer 6", "person") == "product"
     assert fix_type("Barack Obama", "person") == "person"
+
+
+def test_propagation_finds_what_the_regex_alternation_found() -> None:
+    import re
+
+    from transforms.entities import _occurrences
+
+    text = ("May Day: Mayor Sadiq Khan met Khan-Smith, Sadiq Khan's aide and U.S. officials in Khan. "
+            "The U.S.-led talks (Khan) ended; Sadiq Khan, Khan_x and .Khan left. Khan")
+    surfaces = {"Khan", "Sadiq Khan", "U.S.", "May", "Day"}
+    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])")
+    for start in (0, 9, 40):
+        expected = [(m.start(), m.end()) for m in pattern.finditer(text, start)]
+        assert _occurrences(text, surfaces, start) == expected

@@ -59,11 +59,8 @@ class Num:
 def _prev_words(text: str, pos: int, k: int) -> list[tuple[str, int]]:
     """Up to k words before pos, nearest first, as (word, start); stops at sentence punctuation."""
     chunk_start = max(0, pos - 70)
-    toks = _PREV_TOKENS.findall(text, chunk_start, pos)
     out: list[tuple[str, int]] = []
-    # Recover offsets by walking the regex again (findall gives none); cheap on 70 characters.
     spans = [(m.group(0), m.start()) for m in _PREV_TOKENS.finditer(text, chunk_start, pos)]
-    del toks
     if spans and chunk_start > 0 and spans[0][1] == chunk_start:
         spans = spans[1:]  # likely a cut word
     for tok, st in reversed(spans):
