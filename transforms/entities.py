@@ -91,13 +91,18 @@ def _in_regions(start: int, regions: list[tuple[int, int]]) -> bool:
     return any(s <= start < e for s, e in regions)
 
 
+def _is_handle(text: str, start: int) -> bool:
+    """"@POTUS", "#MeToo": an account or a hashtag, not a name as written."""
+    return bool(_HANDLE_MARKS & {text[start - 1 : start], text[start : start + 1]})
+
+
 def _ner_spans(text: str, ents: Iterable[tuple[int, int, str]], skip: list[tuple[int, int]]) -> list[Span]:
     """Repaired spans of NER entities (start, end, label), leaving out those starting in `skip` regions."""
     spans: list[Span] = []
     for start, end, label in ents:
         type_ = LABEL_TYPES.get(label)
-        if type_ is None or _in_regions(start, skip) or _HANDLE_MARKS & {text[start - 1 : start], text[start]}:
-            continue  # "@POTUS", "#MeToo": an account or a hashtag, not a name as written
+        if type_ is None or _in_regions(start, skip) or _is_handle(text, start):
+            continue
         if type_ == "organization" and (
             _PORTFOLIO_AFTER.match(text, end) or _PORTFOLIO_BEFORE.search(text, max(0, start - 40), start)
         ):
@@ -455,7 +460,11 @@ def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language 
         voted = types.get(normalize_name(sp.text(text)))
         if sp.type == "?" or (voted and sp.source not in ("split", "layout")):
             sp.type = voted or fix_type(sp.text(text), "other")
-    spans = [sp for sp in spans if sp.type != "?" and not _ordinary_word(text, sp, words)]
+    # a handle found again by propagation or the place gazetteer ("#Scotland") is still a handle
+    spans = [
+        sp for sp in spans
+        if sp.type != "?" and not _ordinary_word(text, sp, words) and not _is_handle(text, sp.start)
+    ]
     orgs = {normalize_name(sp.text(text)) for sp in spans if sp.type == "organization"}
     spans += [n for sp in spans for n in (*nested_places(text, sp), *nested_orgs(text, sp, orgs))]
     return _canonicalise(text, spans, types, acronyms)

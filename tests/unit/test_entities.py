@@ -484,6 +484,15 @@ def test_handles_hashtags_and_doctrines_are_not_names() -> None:
     ents = [(e.name, e.type) for e in extract_entities(load_ner()(text), 0)]
     assert ents == [("United States", "location"), ("Barack Obama", "person"), ("Islamophobia", "other")]
     assert fix_type("Zionism", "organization") == "other"
+
+
+def test_a_handle_found_again_by_later_stages_is_still_a_handle() -> None:
+    # "#Scotland": the place gazetteer finds it again; "#Obama": propagation of the name found first (the
+    # model tags both, and the first stage drops them). Both are tags; only the written names count.
+    text = ("Barack Obama spoke in Edinburgh on Monday. Supporters posted #Scotland and #Obama all day, "
+            "and Obama thanked them.")
+    ents = {e.name: [m.start for m in e.mentions] for e in extract_entities(load_ner()(text), 0)}
+    assert ents == {"Barack Obama": [0, text.rindex("Obama")], "Edinburgh": [text.index("Edinburgh")]}
     assert fix_type("Internet Explorer 6", "person") == "product"
     assert fix_type("Barack Obama", "person") == "person"
 
