@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,6 +168,8 @@ def fix_type(surface: str, type_: str) -> str:
         return "other"  # Islamophobia, Zionism: a doctrine or attitude
     if type_ == "person" and _VERSION_END.search(surface):
         return "product"  # "Internet Explorer 6": no person's name ends in a number
+    if type_ == "location" and is_known_org(surface):
+        return "organization"  # "YouTube" tagged GPE: a known organisation is no place
     norm = normalize_name(surface)
     words = norm.split()
     group_words = lexicon().group_words
@@ -227,6 +230,7 @@ def repair_span(text: str, start: int, end: int, type_: str, split: bool = True)
 # --- layout and gazetteer rules (data: data/entity_rules.json) ----------------------------------------
 
 RULES_PATH = Path(__file__).with_name("data") / "entity_rules.json"
+KNOWN_ORGS_PATH = Path(__file__).with_name("data") / "known_orgs.json"
 _NAME = r"[A-Z][\w.'\u2019&-]*(?: [A-Z][\w.'\u2019&-]*){0,3}"
 # "Aston Villa 2 Derby 0", "Played on Friday : Chelsea 1 Coventry 0", "Group F — Sweden 1 – 0 Korea Republic"
 _RESULT_ROW = re.compile(
@@ -343,6 +347,27 @@ def _may_start_place(word: str) -> bool:
     return w in _place_first_words() or w.replace(".", "") in _place_first_words()
 
 
+@functools.cache
+def known_org_keys() -> frozenset[str]:
+    """Normalised names and aliases of `known_orgs.json` (well-known companies, outlets and bodies)."""
+    raw = json.loads(KNOWN_ORGS_PATH.read_text(encoding="utf-8"))
+    names = (n for g in raw["groups"].values() for e in g["entries"] for n in ([e] if isinstance(e, str) else e))
+    return frozenset(normalize_name(n) for n in names)
+
+
+def is_known_org(name: str) -> bool:
+    return normalize_name(name) in known_org_keys()
+
+
+@functools.cache
+def _org_first_words() -> frozenset[str]:
+    return frozenset(k.split(" ", 1)[0] for k in known_org_keys())
+
+
+def _may_start_org(word: str) -> bool:
+    return normalize_name(word).split(" ", 1)[0] in _org_first_words()
+
+
 def _is_country(name: str) -> bool:
     from transforms.geo import candidates
 
@@ -381,7 +406,8 @@ _ACRONYM_WORD = re.compile(r"^[A-Z]{2,6}$")
 def nested_orgs(text: str, sp: Span, orgs: set[str]) -> list[Span]:
     """An organisation that opens a longer name: the maker or organiser before an event or product name
     ("FIFA World Cup", "Google Chrome", "Budweiser Man of the Match"); GUM annotates such nested names. `orgs`:
-    the normalised names typed organisation elsewhere in the text. Acronyms opening a name with an event word
+    the normalised names typed organisation elsewhere in the text; known organisations (`known_orgs.json`) count
+    too. Acronyms opening a name with an event word
     (`event_type`: "FIFA World Cup", "ABN AMRO World Tennis Tournament") count without that evidence. Places
     are left to `nested_places`."""
     if sp.type not in ("event", "product", "work"):
@@ -395,7 +421,7 @@ def nested_orgs(text: str, sp: Span, orgs: set[str]) -> list[Span]:
         if b <= a or not text[a].isupper() or is_place(text[a:b]):
             continue
         acronyms = event and all(_ACRONYM_WORD.match(text[x:y]) for x, y in toks[:n])
-        if acronyms or normalize_name(text[a:b]) in orgs:
+        if acronyms or normalize_name(text[a:b]) in orgs or is_known_org(text[a:b]):
             return [Span(a, b, "organization", "nested")]
     return []
 
@@ -565,23 +591,36 @@ def _isolated(text: str, a: int, b: int) -> bool:
 def missed_places(text: str, spans: list[Span]) -> list[Span]:
     """Gazetteer places (countries, divisions, regions, big cities) the model left untagged: every capitalised
     occurrence outside the found spans, longest name first ("New Zealand", "Canada")."""
+    return _missed(text, spans, _may_start_place, is_place, "location", 3)
+
+
+def missed_orgs(text: str, spans: list[Span]) -> list[Span]:
+    """Known organisations (`known_orgs.json`) the model left untagged, found as `missed_places` finds places
+    ("Facebook creator Mark Zuckerberg")."""
+    return _missed(text, spans, _may_start_org, is_known_org, "organization", 4)
+
+
+def _missed(text: str, spans: list[Span], may_start: Callable[[str], bool], is_name: Callable[[str], bool],
+            type_: str, max_words: int) -> list[Span]:
+    """Every isolated run of up to `max_words` capitalised words outside `spans` that `is_name` accepts, longest
+    first, as a `type_` span from the gazetteer."""
     taken = sorted((sp.start, sp.end) for sp in spans)
     out: list[Span] = []
     toks = [(m.start(), m.end()) for m in _CAP_TOKEN.finditer(text)]
     i = 0
     while i < len(toks):
-        if not _may_start_place(text[toks[i][0] : toks[i][1]]):
+        if not may_start(text[toks[i][0] : toks[i][1]]):
             i += 1
             continue
-        for n in (3, 2, 1):
+        for n in range(max_words, 0, -1):
             if i + n > len(toks):
                 continue
             a, b = toks[i][0], toks[i + n - 1][1]
             a, b = _trim_punct(text, a, _strip_trailing_possessive(text, a, b))
             if n > 1 and text[a:b].count(" ") != n - 1:
                 continue
-            if b > a and _isolated(text, a, b) and is_place(text[a:b]) and not any(s < b and a < e for s, e in taken):
-                out.append(Span(a, b, "location", "gazetteer"))
+            if b > a and _isolated(text, a, b) and is_name(text[a:b]) and not any(s < b and a < e for s, e in taken):
+                out.append(Span(a, b, type_, "gazetteer"))
                 i += n - 1
                 break
         i += 1

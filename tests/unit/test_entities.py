@@ -457,14 +457,31 @@ def test_one_word_product_name_joins_its_full_name() -> None:
 def test_organisation_opening_an_event_or_product_name_is_nested() -> None:
     from transforms.entity_rules import Span, nested_orgs
 
-    text = "the FIFA World Cup and the ABN AMRO World Tennis Tournament and Google Chrome and HTML 5"
+    text = ("the FIFA World Cup and the ABN AMRO World Tennis Tournament and Netscape Navigator and HTML 5 and "
+            "Google Chrome")
     assert spans_of(text, nested_orgs(text, Span(4, 18, "event"), set())) == [("FIFA", "organization")]
     assert spans_of(text, nested_orgs(text, Span(27, 59, "event"), set())) == [("ABN AMRO", "organization")]
-    chrome = Span(64, 77, "product")
-    assert nested_orgs(text, chrome, set()) == []  # no evidence that Google is an organisation here
-    assert spans_of(text, nested_orgs(text, chrome, {"google"})) == [("Google", "organization")]
-    assert nested_orgs(text, Span(82, 88, "event"), set()) == []  # an acronym without an event word
+    navigator = Span(64, 82, "product")
+    assert nested_orgs(text, navigator, set()) == []  # no evidence that Netscape is an organisation here
+    assert spans_of(text, nested_orgs(text, navigator, {"netscape"})) == [("Netscape", "organization")]
+    assert nested_orgs(text, Span(87, 93, "event"), set()) == []  # an acronym without an event word
     assert nested_orgs(text, Span(27, 59, "person"), set()) == []
+    chrome = Span(text.index("Google"), len(text), "product")
+    assert spans_of(text, nested_orgs(text, chrome, set())) == [("Google", "organization")]  # a known one
+
+
+def test_known_organisations_the_model_missed_are_found() -> None:
+    from transforms.entity_rules import Span, fix_type, missed_orgs
+
+    text = ("Facebook creator Mark Zuckerberg met Walt Disney fans. Disney said the Financial Times's story and "
+            "the Google Chrome team were wrong.")
+    zuckerberg = Span(text.index("Mark"), text.index(" met"), "person")
+    found = spans_of(text, missed_orgs(text, [zuckerberg]))
+    # "Walt Disney" is a longer capitalised name and "Google" opens one: neither is taken alone
+    assert found == [("Facebook", "organization"), ("Disney", "organization"),
+                     ("Financial Times", "organization")]
+    assert fix_type("YouTube", "location") == "organization"
+    assert fix_type("Disney", "person") == "person"  # a person reading is left alone
 
 
 def test_product_named_before_a_product_noun_everywhere() -> None:
