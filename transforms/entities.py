@@ -31,6 +31,7 @@ from transforms.entity_rules import (
     fix_type,
     is_place,
     is_product,
+    missed_media,
     missed_orgs,
     missed_places,
     nested_orgs,
@@ -456,6 +457,7 @@ def extract_entities(doc: Doc, title_end: int = 0, nlp: spacy.language.Language 
     spans = _propagate(text, spans, caps_title_end, words)
     spans = spans + missed_places(restored, spans)
     spans = spans + missed_orgs(restored, spans)
+    spans = spans + missed_media(restored, spans)
     types = _vote_types(text, spans)
     _retype_products(text, spans, types)
     for sp in spans:

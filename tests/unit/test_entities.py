@@ -470,6 +470,21 @@ def test_organisation_opening_an_event_or_product_name_is_nested() -> None:
     assert spans_of(text, nested_orgs(text, chrome, set())) == [("Google", "organization")]  # a known one
 
 
+def test_news_outlets_are_organisations() -> None:
+    from transforms.entity_rules import Span, fix_type, missed_media
+
+    assert fix_type("Salt Lake Tribune", "location") == "organization"
+    assert fix_type("Sydney Morning Herald", "event") == "organization"
+    assert fix_type("Emily Post", "person") == "person"
+    assert fix_type("Post", "location") == "location"  # one word: no outlet's name
+    text = ("The Deseret News observed that the Financial Times and the Daily Times Herald were late; "
+            "the Times Square crowd and the New York Times Company waited.")
+    taken = [Span(text.index("Financial"), text.index(" and the Daily"), "organization")]
+    # "Times Square" and "New York Times Company" go on with a capitalised word: no outlet ends there
+    assert spans_of(text, missed_media(text, taken)) == [("Deseret News", "organization"),
+                                                           ("Daily Times Herald", "organization")]
+
+
 def test_known_organisations_the_model_missed_are_found() -> None:
     from transforms.entity_rules import Span, fix_type, missed_orgs
 
