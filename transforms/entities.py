@@ -17,7 +17,7 @@ import bisect
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from transforms.canonical import canonical_key, curated, lexicon, normalize_name
@@ -29,8 +29,10 @@ from transforms.entity_rules import (
     event_type,
     extend_org_suffix,
     fix_type,
+    is_known_org,
     is_place,
     is_product,
+    looks_like_person,
     missed_media,
     missed_orgs,
     missed_places,
@@ -58,6 +60,7 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}s?$")
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "la", "du", "in", "on", "&"})
 # Types a short form may carry and still resolve to a full person name: spaCy often mis-types a
 # surname alone ("Trump" as ORG, "Lukaku" as GPE, "Atwood" as PRODUCT); groups never resolve.
+_NOT_PERSON_GUESSES = frozenset({"product", "work", "event", "other"})
 _PERSON_SHORT_TYPES = frozenset({"person", "organization", "location", "product", "work", "event", "other"})
 # A department in a job title ("Home Secretary", "Secretary of State") is tagged ORG by spaCy but is part
 # of the title, not an organisation mention.
@@ -413,7 +416,10 @@ def _canonicalise(
         sps = sorted((sp for k in keys for sp in by_key[k]), key=lambda sp: sp.start)
         # the root (full name, expansion) decides the type: "Trump" alone tagged ORG twice must not make
         # "Donald Trump" an organisation
-        type_ = type_of(uf.find(keys[0]))
+        root = uf.find(keys[0])
+        type_ = type_of(root)
+        if type_ in _NOT_PERSON_GUESSES and _surname_says_person(by_key[root][0].text(text), keys, type_of_or_none):
+            type_ = "person"
         entities.append(
             Entity(
                 name=_display_name(text, keys, by_key, acronyms),
@@ -423,6 +429,19 @@ def _canonicalise(
         )
     entities.sort(key=lambda e: e.mentions[0].start)
     return entities
+
+
+def _surname_says_person(surface: str, keys: list[str], type_of: Callable[[str], str | None]) -> bool:
+    """A person-shaped full name the model typed a product or work ("Dries Mertens" tagged PRODUCT) whose
+    surname alone it tagged PERSON in the same text; not when the first word is a known organisation or a
+    place ("Google Chrome" beside "Chrome" tagged PERSON)."""
+    words = normalize_name(surface).split()
+    if not 2 <= len(words) <= 3 or not looks_like_person(surface):
+        return False
+    first = surface.split()[0]
+    if is_known_org(first) or is_place(first) or type_of(words[0]) in ("organization", "location"):
+        return False
+    return any(k == words[-1] and type_of(k) == "person" for k in keys)
 
 
 def _display_name(text: str, keys: list[str], by_key: dict[str, list[Span]], acronyms: dict[str, str]) -> str:

@@ -470,6 +470,21 @@ def test_organisation_opening_an_event_or_product_name_is_nested() -> None:
     assert spans_of(text, nested_orgs(text, chrome, set())) == [("Google", "organization")]  # a known one
 
 
+def test_a_surname_tagged_person_makes_the_full_name_a_person() -> None:
+    text = ("He had to settle for bronze in Greece behind fellow American Justin Gatlin and Francis Obikwelu of "
+            "Portugal. Greene crossed the line just 0.02 seconds behind Gatlin, who won in 9.87 seconds.")
+    ents = by_name(extract_entities(load_ner()(text), 0))
+    # the model tags "Justin Gatlin" PRODUCT and "Gatlin" PERSON
+    assert (ents["Justin Gatlin"].type, len(ents["Justin Gatlin"].mentions)) == ("person", 2)
+    chrome = ("Mozilla Firefox has been increasing its share while the recently released Google Chrome is also "
+              "quickly gaining users. Usually Internet Explorer is the #2 browser after Firefox, but it is behind "
+              "Safari - and nearly tied with Chrome. If Chrome continues to surge, IE could fall.")
+    doc = load_ner()(chrome)
+    assert [e.label_ for e in doc.ents if e.text == "Chrome"] == ["PERSON", "PERSON"]
+    # that does not make the product a person: its first word names an organisation (nested "Google")
+    assert by_name(extract_entities(doc, 0))["Google Chrome"].type == "product"
+
+
 def test_news_outlets_are_organisations() -> None:
     from transforms.entity_rules import Span, fix_type, missed_media
 
