@@ -14,15 +14,17 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from transforms.figures.lexicon import FULL_MONTHS
+
 DATA = Path(__file__).with_name("data") / "html_dates.json"
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?:[/_.-]|$)")
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*"
                        r"(Z|[+-]\d{2}:?\d{2})?)?")
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+# the first three letters of each month (transforms/data/months.json, shared with figures and entities)
+_MONTHS = {m[:3].lower(): i for i, m in enumerate(FULL_MONTHS, start=1)}
 _TEXT_DATE = re.compile(
-    r"\b(?:(\d{1,2})\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?"
+    rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(_MONTHS)})[a-z]*\.?\s+(?:(\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?"
     r"(\d{4})\b", re.IGNORECASE)
 
 
