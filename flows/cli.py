@@ -207,7 +207,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"no warehouse at {settings.db_label}: run `newsetl run` first", file=sys.stderr)
         return 1
     try:
-        out = write_report(settings.warehouse, Path(args.out) if args.out else DEFAULT_REPORT)
+        out = write_report(settings.warehouse, Path(args.out) if args.out else DEFAULT_REPORT,
+                           cache_dir=settings.resolved_cache_dir)
     except WarehouseBusy as exc:
         print(str(exc), file=sys.stderr)
         return 1

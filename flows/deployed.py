@@ -11,4 +11,7 @@ from __future__ import annotations
 from flows.pipeline import newsetl_run, task_runner_for
 from flows.settings import Settings
 
+# This module is the worker process's entry point (no caller to hand it settings): its Settings are built here,
+# once, from the environment the deployment's job variables set (flows/serve.py, DeploySpec.job_env), only to
+# choose the task runner. The run itself rebuilds the entry point's Settings from its `settings` parameter.
 newsetl_run_deployed = newsetl_run.with_options(task_runner=task_runner_for(Settings()))

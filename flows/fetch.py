@@ -7,8 +7,8 @@
   hosts in parallel (one drain thread per host with work queued).
 - 429/503 with Retry-After hold the host for that long, then the URL is retried; timeouts, connect errors
   and 5xx are retried with exponential backoff and jitter, a bounded number of times.
-- Redirects are followed by hand (at most 5), and every hop is checked: http(s) only, the host's addresses
-  resolved and refused when not public (unless allowed), robots rules of the hop's host.
+- Redirects are followed by hand (at most `max_redirects`), and every hop is checked: http(s) only, the
+  host's addresses resolved and refused when not public (unless allowed), robots rules of the hop's host.
 - Bodies are streamed and capped after decompression; the content type is checked before the body is read.
 - Every response goes to the run's WARC archive; every URL the run discovers gets one `fetches` row.
 """
@@ -63,10 +63,8 @@ from transforms.web import (
     wall_reason,
 )
 
-MAX_REDIRECTS = 5
 # Added to every host delay: the server sees a request a little after we send it, and unevenly.
 _MARGIN_S = 0.025
-_ROBOTS_MAX_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +79,17 @@ class FetchPolicy:
     addresses: AddressPolicy
     hosts_parallel: int
     max_urls: int
-    refetch_failed_after_s: float = 86400.0
+    refetch_failed_after_s: float
+    max_redirects: int
+    robots_max_bytes: int
+    max_retry_runs: int
 
     @classmethod
     def from_settings(cls, s: Settings) -> FetchPolicy:
         return cls(s.user_agent, s.host_delay_s, s.connect_timeout_s, s.read_timeout_s, s.max_response_bytes,
                    max(0, s.fetch_retries), s.max_retry_after_s, AddressPolicy.parse(s.allow_private_hosts),
-                   max(1, s.fetch_hosts_parallel), s.max_urls_per_run, s.refetch_failed_after_s)
+                   max(1, s.fetch_hosts_parallel), s.max_urls_per_run, s.refetch_failed_after_s,
+                   max(0, s.max_redirects), s.robots_max_bytes, s.max_retry_runs)
 
 
 @dataclass(slots=True)
@@ -198,7 +200,7 @@ class PoliteClient:
     def get(self, url: str, headers: dict[str, str] | None = None, accept: Accept = accept_source) -> Response:
         """GET with every hop checked and counted; raises FetchError with a reason code."""
         current = url
-        for hop in range(MAX_REDIRECTS + 1):
+        for hop in range(self.policy.max_redirects + 1):
             self._allowed(current, requested=hop > 0)
             resp = self._with_retries(current, headers if hop == 0 else None, accept)
             if resp.status not in REDIRECT_STATUSES:
@@ -207,7 +209,7 @@ class PoliteClient:
             if not location:
                 raise FetchError(Reason.BAD_REDIRECT, f"{resp.status} without Location", resp.status, current)
             current = urljoin(current, location.strip())
-        raise FetchError(Reason.TOO_MANY_REDIRECTS, f"more than {MAX_REDIRECTS} redirects", None, current)
+        raise FetchError(Reason.TOO_MANY_REDIRECTS, f"more than {self.policy.max_redirects} redirects", None, current)
 
     # ---- checks before a request ----
 
@@ -247,14 +249,15 @@ class PoliteClient:
     def _load_robots(self, url: str, gate: HostGate) -> None:
         target = robots_url(url)
         try:
-            resp = self._with_retries(target, None, lambda m: True, cap=_ROBOTS_MAX_BYTES)
-            for _ in range(MAX_REDIRECTS):  # robots.txt may move (http -> https); same checks, no robots
+            resp = self._with_retries(target, None, lambda m: True, cap=self.policy.robots_max_bytes)
+            # robots.txt may move (http -> https); same checks, no robots
+            for _ in range(self.policy.max_redirects):
                 if resp.status not in REDIRECT_STATUSES or not resp.headers.get("location"):
                     break
                 target = urljoin(target, resp.headers["location"])
                 other = self.gate(host_of(target))
                 self._check_address(target, host_of(target), other, True)
-                resp = self._with_retries(target, None, lambda m: True, cap=_ROBOTS_MAX_BYTES)
+                resp = self._with_retries(target, None, lambda m: True, cap=self.policy.robots_max_bytes)
         except FetchError as exc:
             if exc.reason == Reason.TOO_LARGE:
                 gate.robots = Protego.parse("")
@@ -281,7 +284,7 @@ class PoliteClient:
             final = attempt == self.policy.retries
             with gate.turn():
                 try:
-                    resp = self._once(url, headers, accept, cap or self.policy.max_response_bytes)
+                    resp = self._once(url, headers, accept, self.policy.max_response_bytes if cap is None else cap)
                 except (httpx.TimeoutException, TimeoutError) as exc:
                     last = FetchError(Reason.TIMEOUT, f"{type(exc).__name__}: {exc}"[:300], None, url)
                     gate.hold(self._backoff(attempt))
@@ -361,6 +364,13 @@ class CrawlResult:
     source_keys: list[str] = field(default_factory=list)  # the row keys of the sources the run was given
 
 
+def pages_to_retry(prior: PriorWeb, sources: set[str], max_runs: int) -> list[tuple[str, str]]:
+    """(url, source) of the pages of these sources that failed retryably on at most `max_runs` runs in a row
+    (Settings.max_retry_runs): another try this run."""
+    return [(url, source) for url, source in prior.retry
+            if source in sources and prior.failures.get(url, 0) <= max_runs]
+
+
 class Crawl:
     """One run's crawl: jobs queued per host, drained by one thread per host, rows kept per URL."""
 
@@ -398,9 +408,8 @@ class Crawl:
             for s in sources:
                 self.add(s.url, s.name, "page" if s.kind == "page" else "source", s.kind)
             names = {s.name for s in sources}
-            for url, source in self.prior.retry:  # pages that failed retryably before: another try
-                if source in names:
-                    self.add(url, source, "page")
+            for url, source in pages_to_retry(self.prior, names, self.policy.max_retry_runs):
+                self.add(url, source, "page")
             with self._cond:
                 while self._pending:
                     self._cond.wait()

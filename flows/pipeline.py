@@ -390,7 +390,8 @@ def _refresh_report(settings: Settings, summary: RunSummary, log: Any) -> None:
     try:
         from flows.report import top_entities_and_places, write_report
 
-        with_report = write_report(settings.warehouse, settings.resolved_reports_dir / "report.html")
+        with_report = write_report(settings.warehouse, settings.resolved_reports_dir / "report.html",
+                                   cache_dir=settings.resolved_cache_dir)
         summary.report_path = str(with_report.resolve())
         summary.top_entities = top_entities_and_places(settings.warehouse, 20)
     except Exception as exc:  # the data is published; a report problem is only a warning

@@ -139,10 +139,11 @@ def top_entities_and_places(db: Path | Warehouse, limit: int = 20) -> list[dict[
              "country_code": r["country_code"]} for r in rows]
 
 
-def write_report(db: Path | Warehouse, out: Path) -> Path:
-    """Write the report for `db` to `out` (atomically: a reader never sees half a page); returns `out`."""
+def write_report(db: Path | Warehouse, out: Path, *, cache_dir: Path) -> Path:
+    """Write the report for `db` to `out` (atomically: a reader never sees half a page); returns `out`.
+    `cache_dir` is the caller's Settings.resolved_cache_dir (the charting library is cached there)."""
     data = read_report_data(db)
-    page = render(data, vega_bundle())
+    page = render(data, vega_bundle(cache_dir))
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     try:
@@ -158,25 +159,20 @@ def write_report(db: Path | Warehouse, out: Path) -> Path:
 
 # --- the inlined charting library ---------------------------------------------------------------------------
 
-def _cache_dir() -> Path:
-    from flows.settings import Settings
-
-    return Settings().resolved_cache_dir
-
-
-def vega_bundle() -> str:
+def vega_bundle(cache_dir: Path) -> str:
     """vega + vega-lite + vega-embed as one classic script (vl-convert-python's bundle, which defines
     `window.vegaEmbed`). Building it takes ~6 s, so it is cached per vl-convert version."""
     version = importlib.metadata.version("vl-convert-python")
     name = f"vega-embed-bundle-{version}.js"
-    for folder in (_cache_dir(), Path(tempfile.gettempdir()) / "newsetl-cache"):
+    folders = (cache_dir, Path(tempfile.gettempdir()) / "newsetl-cache")
+    for folder in folders:
         cached = folder / name
         if cached.is_file() and cached.stat().st_size > 0:
             return cached.read_text(encoding="utf-8")
     import vl_convert
 
     bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub omits the default snippet
-    for folder in (_cache_dir(), Path(tempfile.gettempdir()) / "newsetl-cache"):
+    for folder in folders:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)

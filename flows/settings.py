@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(default=10 * 1024 * 1024,
                                     description="larger response bodies (after decompression) are refused")
     fetch_retries: int = Field(default=2, description="retries after a timeout, connect error, 5xx or 429")
+    max_redirects: int = Field(default=5, description="redirects followed per URL; one more fails it")
+    robots_max_bytes: int = Field(default=512 * 1024, description="a larger robots.txt is read as empty (no rules)")
+    max_retry_runs: int = Field(default=3,
+                                description="a page that failed retryably is tried again on this many later runs")
     max_retry_after_s: float = Field(default=120.0, description="longest Retry-After honoured; longer fails the URL")
     allow_private_hosts: str = Field(default="", description="hosts, addresses or CIDRs allowed to be non-public")
     fetch_hosts_parallel: int = Field(default=16, description="hosts fetched at once (one request per host)")

@@ -18,7 +18,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 T = TypeVar("T")
 
@@ -156,15 +159,24 @@ def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str, in_proce
     return True
 
 
-def warm_process() -> None:
-    """Load the saved gazetteer (flows/gazetteer_cache.py), then the model and rule tables that NEWSETL_* settings
-    name: the forkserver's preload (flows/preload.py) and a Dask worker's start."""
+def warm_with(settings: Settings) -> None:
+    """Load the saved gazetteer (flows/gazetteer_cache.py) from settings' cache folder, then the model and rule
+    tables: the spaCy model settings name."""
     from flows import gazetteer_cache
-    from flows.settings import Settings
 
-    settings = Settings()
     gazetteer_cache.install(settings.resolved_cache_dir)
     _warm(settings.spacy_model)
+
+
+def warm_process() -> None:
+    """The start of a process that no caller hands settings to: the pool's forkserver (flows/preload.py, imported
+    before any worker forks) and a Dask worker (`dask_setup`). Such a process is its own entry point, so its
+    Settings are built here, once, from the NEWSETL_* environment it inherited (the flow's, or the worker host's).
+    This only warms caches: every batch still gets the run's own settings as arguments, and a pool worker loads
+    the run's model (`start_pool`'s initargs) if it differs."""
+    from flows.settings import Settings
+
+    warm_with(Settings())
 
 
 def dask_setup(worker: Any) -> None:

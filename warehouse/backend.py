@@ -34,7 +34,6 @@ import duckdb
 from warehouse.db import HERE, WarehouseBusy, _statements, connect, flock_within, sql_string
 from warehouse.extensions import load_extension
 from warehouse.store import (
-    PUBLISH_MEMORY_LIMIT,
     PriorState,
     publish,
     publish_into,
@@ -68,7 +67,7 @@ class Warehouse(Protocol):
 
     def read_state(self, timeout_s: float) -> PriorState: ...
 
-    def publish(self, staging: Path, timeout_s: float, memory_limit: str = PUBLISH_MEMORY_LIMIT) -> None: ...
+    def publish(self, staging: Path, timeout_s: float, memory_limit: str) -> None: ...
 
     def record_run(self, run_row: dict[str, Any], timeout_s: float,
                    fetches: list[dict[str, Any]] | None = None) -> None: ...
@@ -123,7 +122,7 @@ class EmbeddedFile:
     def read_state(self, timeout_s: float) -> PriorState:
         return read_state(self.path, timeout_s)
 
-    def publish(self, staging: Path, timeout_s: float, memory_limit: str = PUBLISH_MEMORY_LIMIT) -> None:
+    def publish(self, staging: Path, timeout_s: float, memory_limit: str) -> None:
         publish(self.path, staging, timeout_s, memory_limit)
 
     def record_run(self, run_row: dict[str, Any], timeout_s: float,
@@ -222,7 +221,7 @@ class DuckLake:
         finally:
             con.close()
 
-    def publish(self, staging: Path, timeout_s: float, memory_limit: str = PUBLISH_MEMORY_LIMIT) -> None:
+    def publish(self, staging: Path, timeout_s: float, memory_limit: str) -> None:
         with self.publish_lock(timeout_s):
             con = self._session(read_only=False)
             try:

@@ -23,7 +23,6 @@ from warehouse.swap import replaced_atomically
 
 PUBLISH_SQL = HERE / "publish.sql"
 KEEP_AUDITED_SQL = HERE / "keep_audited.sql"
-MAX_RETRY_RUNS = 3  # a page that failed retryably is tried again on this many later runs
 AUDITED_COLUMNS = {
     "entities": ("entity_id", "name", "type", "country_code", "latitude", "longitude"),
     "article_entities": ("article_id", "entity_id", "mentions"),
@@ -31,9 +30,6 @@ AUDITED_COLUMNS = {
 }
 # SQL built once from the code constants above (no value from input ever reaches it).
 _AUDIT_SQL = {t: "SELECT " + ", ".join(cols) + " FROM " + t for t, cols in AUDITED_COLUMNS.items()}
-# Defaults for direct callers; a run passes Settings.staging_memory_limit / publish_memory_limit.
-STAGING_MEMORY_LIMIT = "128MB"
-PUBLISH_MEMORY_LIMIT = "256MB"
 
 
 @dataclass(slots=True)
@@ -109,15 +105,17 @@ def _read_web(con: duckdb.DuckDBPyConnection, state: PriorState) -> PriorWeb:
             web.refused[url] = (reason, when)
         if failures:
             web.failures[url] = int(failures)
-            if role == "page" and int(failures) <= MAX_RETRY_RUNS and url not in web.loaded:
+            # Candidates: the crawl retries those that failed on at most Settings.max_retry_runs runs.
+            if role == "page" and url not in web.loaded:
                 web.retry.append((url, source))
     return web
 
 
 class StagingArea:
-    """A run's staged rows in a DuckDB file of their own beside the warehouse (kept after a failed run)."""
+    """A run's staged rows in a DuckDB file of their own beside the warehouse (kept after a failed run);
+    memory_limit is Settings.staging_memory_limit."""
 
-    def __init__(self, db: Path, run_id: str, memory_limit: str = STAGING_MEMORY_LIMIT) -> None:
+    def __init__(self, db: Path, run_id: str, memory_limit: str) -> None:
         self.dir = staging_dir(db)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / f"{run_id}.duckdb"
@@ -172,7 +170,7 @@ def staging_dir(db: Path) -> Path:
     return db.parent / ".staging" / db.stem
 
 
-def publish(db: Path, staging: Path, timeout_s: float, memory_limit: str = PUBLISH_MEMORY_LIMIT) -> None:
+def publish(db: Path, staging: Path, timeout_s: float, memory_limit: str) -> None:
     """Publish the staging file into a fresh copy of the warehouse and rename it over the path (copy-on-publish,
     warehouse/swap.py): readers are never blocked and see the state before or after, never between."""
     _write_copy(db, timeout_s, lambda con: publish_into(con, staging, memory_limit))
@@ -189,7 +187,7 @@ def _write_copy(db: Path, timeout_s: float, write: Callable[[duckdb.DuckDBPyConn
             con.close()
 
 
-def publish_into(con: duckdb.DuckDBPyConnection, staging: Path, memory_limit: str = PUBLISH_MEMORY_LIMIT, *,
+def publish_into(con: duckdb.DuckDBPyConnection, staging: Path, memory_limit: str, *,
                  search_index: bool = True,
                  before_commit: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
     """Apply migrations, then publish the staging file, (re)create the views and refresh the search index in one

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from flows.settings import Settings
 from tests import hostile
 from tests.conftest import ROOT, cli_env
 from warehouse.backend import DuckLake, parse
@@ -164,7 +165,7 @@ def test_failed_publish_commits_no_snapshot(race: dict[str, Any]) -> None:
     append_rows(con, "runs", [{"run_id": "broken-run", "started_at": now, "status": None, **counts}])
     con.close()
     with pytest.raises(duckdb.Error, match="NOT NULL"):
-        lake.publish(staging, 10.0)
+        lake.publish(staging, 10.0, Settings().publish_memory_limit)
     assert lake.current_snapshot() == snapshots
     assert lake_rows(lake, "SELECT count(*) FROM articles WHERE article_id = 'broken-1'")[0][0] == 0
     assert lake_rows(lake, "SELECT count(*) FROM files WHERE source_path = '/nowhere/broken.txt'")[0][0] == 0

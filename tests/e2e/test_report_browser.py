@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from flows.report import top_entities_and_places, write_report
+from flows.settings import Settings
 from tests.conftest import SEED_FILE, SHARED, query, run_cli
 from warehouse.db import migrate, view_statements
 
@@ -166,7 +167,7 @@ def test_report_degrades_without_places(tmp_path: Path) -> None:
     con.execute("INSERT INTO article_entities (article_id, entity_id, mentions, first_offset, in_title, in_summary) "
                 "VALUES ('a1', 'e1', 2, 0, false, false)")
     con.close()
-    out = write_report(db, tmp_path / "r" / "report.html")
+    out = write_report(db, tmp_path / "r" / "report.html", cache_dir=Settings().resolved_cache_dir)
     html = out.read_text(encoding="utf-8")
     assert "no resolved places yet" in html and "Paris" in html
     assert [p.name for p in out.parent.iterdir()] == ["report.html"]  # written atomically, no temp file left

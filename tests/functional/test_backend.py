@@ -77,7 +77,7 @@ def test_disk_full_is_recognised_in_os_and_duckdb_errors() -> None:
 
 def _stage(local: Path, run_id: str, files: dict[str, str]) -> StagingArea:
     """A staging area with one article per file: {source_path: text}."""
-    st = StagingArea(local, run_id)
+    st = StagingArea(local, run_id, Settings().staging_memory_limit)
     for i, (path, text) in enumerate(files.items()):
         aid = f"{run_id}-{i}"
         st.append("articles", [{"article_id": aid, "source_path": path, "title": text[:20], "body": text,
@@ -99,8 +99,8 @@ def test_ducklake_sqlite_late_duplicate_and_time_travel(tmp_path: Path) -> None:
     # Two runs that both read the empty lake, both staging "same text" (under different paths).
     a = _stage(lake.local_path, "run-a", {"/in/a1.txt": "alpha text", "/in/shared.txt": "same text"})
     b = _stage(lake.local_path, "run-b", {"/in/b1.txt": "beta text", "/in/shared_copy.txt": "same text"})
-    lake.publish(a.path, 5.0)
-    lake.publish(b.path, 5.0)
+    lake.publish(a.path, 5.0, Settings().publish_memory_limit)
+    lake.publish(b.path, 5.0, Settings().publish_memory_limit)
     con = lake.reader()
     try:
         arts = con.execute("SELECT source_path FROM articles ORDER BY 1").fetchall()

@@ -77,7 +77,7 @@ def _dangling(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def test_failing_entity_and_link_rows_leave_nothing_dangling(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
-    staging = StagingArea(db, "r1")
+    staging = StagingArea(db, "r1", Settings().staging_memory_limit)
     _stage(staging)
     result = audit(staging.frames(), BatchStats(files_new=2, files_quarantined=0, articles_new=2),
                    GateThresholds.from_settings(Settings()), tmp_path / "reports", "r1", now=NOW, docs=False)
@@ -89,7 +89,7 @@ def test_failing_entity_and_link_rows_leave_nothing_dangling(tmp_path: Path) -> 
     ]
     staging.keep_audited(result.frames)
     staging.close()
-    publish(db, staging.path, timeout_s=5)
+    publish(db, staging.path, 5, Settings().publish_memory_limit)
 
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -105,7 +105,7 @@ def test_failing_entity_and_link_rows_leave_nothing_dangling(tmp_path: Path) -> 
 def test_an_edited_article_takes_its_last_link_to_an_entity_with_it(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     for run, entity in (("r1", ("merkel", "Angela Merkel", "person")), ("r2", ("oslo", "Oslo", "location"))):
-        staging = StagingArea(db, run)
+        staging = StagingArea(db, run, Settings().staging_memory_limit)
         staging.append("articles", [_article("a1", "/in/one.txt")])
         staging.append("files", [{"source_path": "/in/one.txt", "size": 1, "mtime_ns": 1, "file_hash": run,
                                   "status": "loaded", "articles": 1, "run_id": run}])
@@ -113,7 +113,7 @@ def test_an_edited_article_takes_its_last_link_to_an_entity_with_it(tmp_path: Pa
         staging.append("article_entities", [_link("a1", entity[0], 1)])
         staging.append("entity_mentions", [_mention("a1", entity[0])])
         staging.close()
-        publish(db, staging.path, timeout_s=5)
+        publish(db, staging.path, 5, Settings().publish_memory_limit)
     con = duckdb.connect(str(db), read_only=True)
     try:
         # The second run re-read /in/one.txt, which now names only Oslo: Merkel has no article left.
