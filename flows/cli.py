@@ -185,11 +185,9 @@ def cmd_fetches(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
-    from flows.query import run_query
+    from flows.query import read_sql, run_query
 
-    q = ("SELECT source_path, entry_key, reason, detail, run_id FROM quarantine "
-         f"ORDER BY quarantined_at DESC, source_path LIMIT {int(args.limit)}")
-    return run_query(_settings(args), q, args.format, sys.stdout, sys.stderr)
+    return run_query(_settings(args), read_sql("quarantine"), args.format, sys.stdout, sys.stderr, [int(args.limit)])
 
 
 def cmd_search(args: argparse.Namespace) -> int:

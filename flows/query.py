@@ -11,15 +11,8 @@ import duckdb
 
 from flows.settings import Settings
 from warehouse.backend import NotSupported
-from warehouse.db import HERE, WarehouseBusy
+from warehouse.db import WarehouseBusy, read_sql  # read_sql: the named queries of warehouse/queries/
 from warehouse.extensions import ExtensionMissing, load_extension
-
-QUERIES_DIR = HERE / "queries"
-
-
-def read_sql(name: str) -> str:
-    """A named query from warehouse/queries/ (code-chosen name; values are bound as parameters)."""
-    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
 
 
 def run_query(settings: Settings, query: str, fmt: str, out: TextIO, err: TextIO,

@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 
 from warehouse.backend import Warehouse, as_warehouse
-from warehouse.db import HERE, sql_string
+from warehouse.db import HERE, read_sql, sql_string
 
 REPORT_SQL_DIR = HERE / "report"
 WORLD_TOPOJSON = REPORT_SQL_DIR / "world-110m.json"
@@ -56,8 +56,8 @@ class ReportData:
 
 
 def _sql(name: str) -> str:
-    """A report query from warehouse/report/ (code-chosen name; values are bound as parameters)."""
-    return (REPORT_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+    """A report query from warehouse/report/ (code-chosen name, read once; values are bound as parameters)."""
+    return read_sql(name, "report")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, params: list[Any] | None = None) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from warehouse.db import HERE, WarehouseBusy, _statements, connect, flock_within, sql_string
+from warehouse.db import HERE, WarehouseBusy, _statements, connect, flock_within, read_sql, sql_string
 from warehouse.extensions import load_extension
 from warehouse.store import (
     PriorState,
@@ -168,7 +168,7 @@ class DuckLake:
     def current_snapshot(self) -> int:
         con = self._session(read_only=True)
         try:
-            row = con.execute("SELECT max(snapshot_id) FROM lake.snapshots()").fetchone()
+            row = con.execute(read_sql("lake_snapshot")).fetchone()
         finally:
             con.close()
         return int(row[0]) if row and row[0] is not None else 0
@@ -190,8 +190,7 @@ class DuckLake:
         except duckdb.Error:
             return False
         try:
-            row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'lake' "
-                              "AND table_schema = 'main' AND table_name = 'runs'").fetchone()
+            row = con.execute(read_sql("lake_has_runs")).fetchone()
             return bool(row and row[0])
         finally:
             con.close()
@@ -200,8 +199,7 @@ class DuckLake:
         """The snapshot a run committed (its commit message is the run id)."""
         con = self._session(read_only=True)
         try:
-            row = con.execute("SELECT max(snapshot_id) FROM lake.snapshots() WHERE commit_message = ?",
-                              [run_id]).fetchone()
+            row = con.execute(read_sql("lake_run_snapshot"), [run_id]).fetchone()
         finally:
             con.close()
         if not row or row[0] is None:
@@ -252,11 +250,11 @@ class DuckLake:
 
 
 def _commit_message(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    con.execute("CALL lake.set_commit_message('newsetl', ?)", [run_id])
+    con.execute(read_sql("lake_commit_message"), [run_id])
 
 
 def _commit_message_from_stg(con: duckdb.DuckDBPyConnection) -> None:
-    row = con.execute("SELECT max(run_id) FROM stg.runs").fetchone()
+    row = con.execute(read_sql("staged_run_id")).fetchone()
     if row and row[0]:
         _commit_message(con, str(row[0]))
 

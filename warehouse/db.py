@@ -7,6 +7,7 @@ input data into SQL. Identifiers (table names) come only from this code.
 from __future__ import annotations
 
 import fcntl
+import functools
 import re
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ import pyarrow as pa
 HERE = Path(__file__).resolve().parent
 MIGRATIONS_DIR = HERE / "migrations"
 VIEWS_DIR = HERE / "views"
+QUERIES_DIR = HERE / "queries"
 
 # Tables a run stages and publishes; names are code constants, never input data.
 DATA_TABLES = ("articles", "entities", "article_entities", "entity_mentions", "figures")
@@ -96,6 +98,13 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+@functools.cache
+def read_sql(name: str, folder: str = "queries") -> str:
+    """One named statement from warehouse/<folder>/ (default queries/), read once: `name` and `folder` are
+    code-chosen, values are bound as `?` parameters."""
+    return (HERE / folder / f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+
+
 def _statements(sql: str) -> list[str]:
     # Our .sql files hold `;`-terminated statements with no `;` or `--` inside string literals.
     body = "\n".join(re.sub(r"--.*$", "", line) for line in sql.splitlines())
@@ -104,11 +113,8 @@ def _statements(sql: str) -> list[str]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply numbered migrations not yet recorded; each in its own transaction. Returns the applied names."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
-        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-    )
-    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    con.execute(read_sql("schema_migrations"))
+    done = {r[0] for r in con.execute(read_sql("applied_migrations")).fetchall()}
     applied = []
     for f in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
         version = int(f.name[:3])
@@ -118,7 +124,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         try:
             for stmt in _statements(f.read_text(encoding="utf-8")):
                 con.execute(stmt)
-            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, f.name])
+            con.execute(read_sql("record_migration"), [version, f.name])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -129,7 +135,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def view_statements() -> list[str]:
     """CREATE OR REPLACE VIEW statements for the analytics schema, in file order."""
-    stmts = ["CREATE SCHEMA IF NOT EXISTS analytics"]
+    stmts = [read_sql("analytics_schema")]
     for f in sorted(VIEWS_DIR.glob("*.sql")):
         stmts.extend(_statements(f.read_text(encoding="utf-8")))
     return stmts

@@ -15,16 +15,10 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import HERE, _statements, connect
+from warehouse.db import HERE, _statements, connect, read_sql
 from warehouse.extensions import load_extension
 
 SEARCH_SQL = HERE / "search.sql"
-# Rebuild only when this publish changed the articles (new or re-processed inputs) or no index exists yet:
-# an unchanged rerun publishes just its runs row and leaves the index (and its cost) alone.
-_NEEDS_REBUILD_SQL = (
-    "SELECT (SELECT count(*) FROM stg.files) + (SELECT count(*) FROM stg.articles) > 0 "
-    "OR NOT EXISTS (SELECT 1 FROM duckdb_functions() WHERE schema_name = 'analytics' AND function_name = 'search')"
-)
 
 
 class NoSearchIndex(RuntimeError):
@@ -47,7 +41,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, *, staged: bool = True)
     """
     load_extension(con, "fts")
     if staged:
-        row = con.execute(_NEEDS_REBUILD_SQL).fetchone()
+        row = con.execute(read_sql("search_needs_rebuild")).fetchone()  # only when the articles changed
         if not (row and row[0]):
             return False
     for stmt in _statements(SEARCH_SQL.read_text(encoding="utf-8")):
@@ -66,11 +60,10 @@ def search(db: Any, query: str, limit: int = 10, timeout_s: float = 30.0) -> tup
     try:
         load_extension(con, "fts")
         try:
-            terms_row = con.execute("SELECT analytics.search_terms(?)", [query]).fetchone()
+            terms_row = con.execute(read_sql("search_terms"), [query]).fetchone()
         except duckdb.CatalogException as exc:
             raise NoSearchIndex(f"no search index in {db}: publish a run (`newsetl run`) to build it") from exc
-        rows = con.execute("SELECT article_id, title, score, snippet FROM analytics.search(?, n := ?)",
-                           [query, int(limit)]).fetchall()
+        rows = con.execute(read_sql("search_hits"), [query, int(limit)]).fetchall()
     finally:
         con.close()
     terms = list(terms_row[0]) if terms_row and terms_row[0] else []
@@ -89,7 +82,7 @@ def lake_search_cache(lake: Any) -> Path:
     if cache.exists():
         con = connect(cache, read_only=True, timeout_s=30)
         try:
-            row = con.execute("SELECT max(snapshot) FROM lake_snapshot").fetchone()
+            row = con.execute(read_sql("search_cache_snapshot")).fetchone()
         except duckdb.Error:
             row = None
         finally:
@@ -101,13 +94,13 @@ def lake_search_cache(lake: Any) -> Path:
         con = duckdb.connect(str(copy))
         try:
             lake.attach_as_lake(con, snapshot)
-            con.execute("CREATE TABLE main.articles AS SELECT article_id, title, text FROM lake.main.articles")
+            con.execute(read_sql("search_cache_articles"))
             con.execute("DETACH lake")
-            con.execute("CREATE SCHEMA IF NOT EXISTS analytics")
+            con.execute(read_sql("analytics_schema"))
             load_extension(con, "fts")
             for stmt in _statements(SEARCH_SQL.read_text(encoding="utf-8")):
                 con.execute(stmt)
-            con.execute("CREATE TABLE lake_snapshot AS SELECT ?::BIGINT AS snapshot", [snapshot])
+            con.execute(read_sql("search_cache_mark"), [snapshot])
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -1,0 +1,2 @@
+-- Record an applied migration. Parameters: version, file name.
+INSERT INTO schema_migrations (version, name) VALUES (?, ?);
