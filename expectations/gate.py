@@ -1,10 +1,13 @@
 """The audit step of write-audit-publish: validate a staged batch, drop bad rows, decide whether to publish.
 
 `audit()` runs four row-level suites (articles, entities, article_entities, figures) and one batch suite
-through Great Expectations, writes Data Docs, and returns the cleaned frames plus what failed:
+through Great Expectations, writes Data Docs, and returns one `RemovalPlan` (the keys to remove from each
+staged table, cascade included; `StagingArea.apply_removals` carries it out), the frames it leaves, and what
+failed:
 
-- a row failing a row-level check is removed (an article takes its links and figures with it; an entity
-  its links; a link or figure only itself) and reported as a `RowFailure` for the quarantine table;
+- a row failing a row-level check is removed (an article takes its links, mentions, figures and signature
+  with it; an entity its links and mentions; a link or figure only itself; an entity that only removed links
+  referred to goes too) and reported as a `RowFailure` for the quarantine table;
 - a failing batch-level check fails the audit (`success=False`): the caller must not publish.
 
 Batch rules, decided here so the flow need not:
@@ -89,13 +92,39 @@ class FailedExpectation:
     sample_values: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class RemovalPlan:
+    """What the audit removes from the staged tables, the cascade already worked out: `links` holds every
+    (article_id, entity_id) link of a removed article or entity as well as the failing links themselves, and
+    `entities` the entities left with no link. Mentions go with their link, a signature with its article
+    (warehouse/remove_audited.sql)."""
+
+    articles: frozenset[str] = frozenset()
+    entities: frozenset[str] = frozenset()
+    links: frozenset[tuple[str, str]] = frozenset()
+    figures: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.articles or self.entities or self.links or self.figures)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The removed keys as frames, one per table (the shape the staging area's SQL joins against)."""
+        return {
+            "articles": pd.DataFrame({"article_id": sorted(self.articles)}, dtype=object),
+            "entities": pd.DataFrame({"entity_id": sorted(self.entities)}, dtype=object),
+            "links": pd.DataFrame(sorted(self.links), columns=["article_id", "entity_id"], dtype=object),
+            "figures": pd.DataFrame({"figure_id": sorted(self.figures)}, dtype=object),
+        }
+
+
 @dataclass
 class AuditResult:
     success: bool
-    frames: dict[str, pd.DataFrame]
+    frames: dict[str, pd.DataFrame]  # what the plan leaves of the staged frames (the batch checks read these)
     row_failures: list[RowFailure]
     failed: list[FailedExpectation]
     docs_index: Path | None
+    plan: RemovalPlan = field(default_factory=RemovalPlan)
     docs_pages: dict[str, Path] = field(default_factory=dict)  # table (or "batch") -> result page
     metrics: dict[str, float | None] = field(default_factory=dict)  # the batch suite's inputs
     seconds: float = 0.0
@@ -168,7 +197,8 @@ def audit(
                 _samples(rows),
             ))
 
-    clean = _remove(staged, bad_keys)
+    plan = _plan(staged, bad_keys)
+    clean = _apply(staged, plan)
     metrics = _batch_metrics(clean, staged, stats, thresholds, history)
     checks = suites.batch_suite(thresholds.min_articles_per_run, thresholds.max_quarantine_ratio,
                                 thresholds.max_no_entity_ratio, thresholds.max_new_language_share,
@@ -192,7 +222,7 @@ def audit(
     success = not any(f.kind == "batch" for f in failed)
     pages = runner.build_docs(validations) if docs else {}
     return AuditResult(
-        success=success, frames=clean, row_failures=row_failures, failed=failed,
+        success=success, frames=clean, plan=plan, row_failures=row_failures, failed=failed,
         docs_index=runner.docs_index if docs and runner.docs_index.exists() else None, docs_pages=pages,
         metrics=metrics, seconds=time.perf_counter() - started,
     )
@@ -258,31 +288,47 @@ def _has_key(df: pd.DataFrame, cols: tuple[str, ...], keys: set[tuple[Any, ...]]
     return pd.Series([t in keys for t in tuples], index=df.index)
 
 
-def _remove(staged: dict[str, pd.DataFrame], bad: dict[str, set[tuple[Any, ...]]]) -> dict[str, pd.DataFrame]:
-    articles = staged["articles"][~_has_key(staged["articles"], ("article_id",), bad["articles"])]
-    entities = staged["entities"][~_has_key(staged["entities"], ("entity_id",), bad["entities"])]
-    kept_articles = set(articles["article_id"].dropna())
-    kept_entities = set(entities["entity_id"].dropna())
+def _plan(staged: dict[str, pd.DataFrame], bad: dict[str, set[tuple[Any, ...]]]) -> RemovalPlan:
+    """The failing rows' keys, with what each removal takes along (see RemovalPlan). A null key stays None
+    (frames given to `audit` directly may hold one; staged tables cannot)."""
+    arts, ents, links, figs = (staged["articles"], staged["entities"], staged["article_entities"],
+                               staged["figures"])
+    removed_articles = _keys(arts, ("article_id",), _has_key(arts, ("article_id",), bad["articles"]))
+    removed_entities = _keys(ents, ("entity_id",), _has_key(ents, ("entity_id",), bad["entities"]))
+    link_out = (_has_key(links, ("article_id", "entity_id"), bad["article_entities"])
+                | links["article_id"].isin(removed_articles) | links["entity_id"].isin(removed_entities))
+    # Entities only the removed links referred to would be published without any article: they go too.
+    orphaned = set(links["entity_id"].dropna()) - set(links["entity_id"][~link_out].dropna())
+    fig_out = _has_key(figs, ("figure_id",), bad["figures"]) | figs["article_id"].isin(removed_articles)
+    return RemovalPlan(
+        articles=frozenset(removed_articles),
+        entities=frozenset(removed_entities | orphaned),
+        links=frozenset(_norm_tuple(t) for t in zip(links["article_id"][link_out], links["entity_id"][link_out],
+                                                    strict=True)),
+        figures=frozenset(_keys(figs, ("figure_id",), fig_out)),
+    )
 
-    links = staged["article_entities"]
-    links = links[~_has_key(links, ("article_id", "entity_id"), bad["article_entities"])]
-    links = links[links["article_id"].isin(kept_articles) & links["entity_id"].isin(kept_entities)]
 
-    figures = staged["figures"]
-    figures = figures[~_has_key(figures, ("figure_id",), bad["figures"])]
-    figures = figures[figures["article_id"].isin(kept_articles)]
+def _keys(df: pd.DataFrame, cols: tuple[str, str] | tuple[str], mask: pd.Series) -> set[Any]:
+    return {_norm(v) for v in df[cols[0]][mask]}
 
-    # Entities only the removed rows referred to would be published without any article: drop them too.
-    referenced_before = set(staged["article_entities"]["entity_id"].dropna())
-    orphaned = referenced_before - set(links["entity_id"].dropna())
-    entities = entities[~entities["entity_id"].isin(orphaned)]
 
+def _norm_tuple(t: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(_norm(v) for v in t)
+
+
+def _apply(staged: dict[str, pd.DataFrame], plan: RemovalPlan) -> dict[str, pd.DataFrame]:
+    """The staged frames without the plan's rows (the removal the staging area's SQL makes)."""
     return {
-        "articles": articles.reset_index(drop=True),
-        "entities": entities.reset_index(drop=True),
-        "article_entities": links.reset_index(drop=True),
-        "figures": figures.reset_index(drop=True),
+        "articles": _without(staged["articles"], ("article_id",), {(k,) for k in plan.articles}),
+        "entities": _without(staged["entities"], ("entity_id",), {(k,) for k in plan.entities}),
+        "article_entities": _without(staged["article_entities"], ("article_id", "entity_id"), set(plan.links)),
+        "figures": _without(staged["figures"], ("figure_id",), {(k,) for k in plan.figures}),
     }
+
+
+def _without(df: pd.DataFrame, cols: tuple[str, ...], keys: set[tuple[Any, ...]]) -> pd.DataFrame:
+    return df[~_has_key(df, cols, keys)].reset_index(drop=True)
 
 
 def _new_share(values: pd.Series, known: pd.Series) -> float | None:

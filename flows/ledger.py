@@ -1,8 +1,10 @@
 """A run's bookkeeping in one place: which inputs and URLs it saw, what became of each, and its counts.
 
-The flow hands the ledger what happened (refused inputs, parse outcomes, the crawl, the audit); the ledger
-keeps the `files`, `quarantine` and `fetches` rows and the run's counters, and writes them to staging.
-Every input file and every URL ends in exactly one row with an outcome, so nothing is lost silently.
+The flow hands the ledger what happened (refused inputs, parse outcomes, the crawl, the audit, the staged
+counts); the ledger keeps the `files`, `quarantine`, `duplicates`, `fetches` and `runs` rows and the run's
+counters, and hands the rows back for the flow to stage. It does no I/O (no database, no files but a stat of a
+refused input), so each step can be tested alone. Every input file and every URL ends in exactly one row with
+an outcome, so nothing is lost silently.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from transforms.dedup import DuplicateIndex, from_bytes
 from transforms.reasons import Reason as QReason
 from transforms.records import Article, Rejection
 from transforms.web import Outcome, Reason
-from warehouse.store import PriorState, StagingArea
+from warehouse.store import PriorState
 
 # Failures worth another try on the next run (the page may be back); others are final until the URL changes.
 RETRYABLE = frozenset((Reason.TIMEOUT, Reason.CONNECT_ERROR, Reason.NETWORK_ERROR, Reason.HTTP_STATUS,
@@ -183,32 +185,28 @@ class RunLedger:
 
     # ---- audit ----
 
-    def apply_audit(self, result: Any, staging: StagingArea) -> None:
-        """Keep only what the gate kept (its cleaned frames), quarantine the failed rows, recount."""
-        art_paths = dict(staging.con.execute("SELECT article_id, source_path FROM articles").fetchall())
+    def apply_audit(self, result: Any, article_paths: dict[str, str]) -> None:
+        """Quarantine the rows the gate failed (an article under its source path, from `article_paths`) and
+        mark the pages whose article its removal plan takes out."""
         for rf in result.row_failures:
-            path = art_paths.get(rf.key, rf.key) if rf.table == "articles" else rf.key
+            path = article_paths.get(rf.key, rf.key) if rf.table == "articles" else rf.key
             self.quarantine(Rejection(str(path), rf.expectation, f"{rf.table} {rf.key}: {rf.value}"[:2000]))
-        if result.frames:
-            staging.keep_audited(result.frames)
-            kept = {r[0] for r in staging.con.execute("SELECT article_id FROM articles").fetchall()}
-            dropped = {aid: path for aid, path in art_paths.items() if aid not in kept}
-            for row in self.fetches.values():
-                if row["outcome"] == Outcome.LOADED.value and row["article_id"] in dropped:
-                    row.update(outcome=Outcome.FAILED.value, reason=Reason.VALIDATION.value, article_id=None,
-                               detail="the article failed a row-level expectation (see quarantine)")
+        removed = result.plan.articles
+        for row in self.fetches.values():
+            if row["outcome"] == Outcome.LOADED.value and row["article_id"] in removed:
+                row.update(outcome=Outcome.FAILED.value, reason=Reason.VALIDATION.value, article_id=None,
+                           detail="the article failed a row-level expectation (see quarantine)")
 
-    def stage_inputs(self, staging: StagingArea) -> None:
-        """Stage the quarantine and file rows gathered so far (called before and after the audit)."""
-        staging.append("quarantine", self.quarantine_rows)
-        self.quarantine_rows = []
-        staging.append("files", self.file_rows)
-        self.file_rows = []
+    def take_input_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The quarantine and file rows gathered since the last call, by table, to stage (before and after
+        the audit)."""
+        rows = {"quarantine": self.quarantine_rows, "files": self.file_rows}
+        self.quarantine_rows, self.file_rows = [], []
+        return rows
 
-    def stage_fetches(self, staging: StagingArea, prior: PriorState) -> None:
-        """Stage the fetch log and the next run's web state (once, after the audit had its say)."""
-        staging.append("fetches", list(self.fetches.values()))
-        staging.append("web_resources", self.web_resources(prior))
+    def fetch_rows(self, prior: PriorState) -> dict[str, list[dict[str, Any]]]:
+        """The fetch log and the next run's web state, by table, to stage once after the audit had its say."""
+        return {"fetches": list(self.fetches.values()), "web_resources": self.web_resources(prior)}
 
     def web_resources(self, prior: PriorState) -> list[dict[str, Any]]:
         """Latest state per URL for the next run: validators, and failures that earn another try."""
@@ -224,16 +222,13 @@ class RunLedger:
                         "fetched_at": r["fetched_at"], "run_id": self.run_id})
         return out
 
-    def recount(self, staging: StagingArea) -> None:
+    def recount(self, staged: dict[str, int]) -> None:
+        """The counters from what staging holds after the audit (`StagingArea.counts`)."""
         s = self.summary
-        s.articles_loaded = int(staging.scalar("SELECT count(*) FROM articles"))
-        s.quarantined = int(staging.scalar("SELECT count(*) FROM quarantine"))
-        s.entities = int(staging.scalar("SELECT count(*) FROM entities"))
-        s.figures = int(staging.scalar("SELECT count(*) FROM figures"))
-        counts = dict(staging.con.execute("SELECT status, count(*) FROM files GROUP BY status").fetchall())
-        s.files_loaded = int(counts.get("loaded", 0))
-        s.files_duplicate = int(counts.get("duplicate", 0))
-        s.files_quarantined = int(counts.get("quarantined", 0))
+        s.articles_loaded, s.quarantined = staged["articles"], staged["quarantine"]
+        s.entities, s.figures = staged["entities"], staged["figures"]
+        s.files_loaded, s.files_duplicate = staged["files_loaded"], staged["files_duplicate"]
+        s.files_quarantined = staged["files_quarantined"]
         self.count_fetches()
 
     def count_fetches(self) -> None:

@@ -304,16 +304,12 @@ def run_pipeline(settings: Settings, workers: int) -> RunSummary:
             _log_fetches(log, ledger.summary)
         # The workers are done: free their memory (the model, twice) before validation and publish need theirs.
         stop_pool()
-        ledger.stage_inputs(staging)
+        _stage_rows(staging, ledger.take_input_rows())
 
         progress.stage("validate")
         with timer("validate"):
             result = _validate(staging, summary, settings, prior)
-        ledger.apply_audit(result, staging)
-        ledger.stage_inputs(staging)
-        ledger.stage_fetches(staging, prior)
-        ledger.recount(staging)
-        ledger.apply_result(result)
+        _apply_audit(result, ledger, staging, prior)
         _publish_or_record(result, ledger, staging, settings, timer, progress, log)
     summary.seconds = (datetime.now(UTC) - started).total_seconds()
     summary.stage_seconds = {k: round(v, 3) for k, v in timer.seconds.items()}
@@ -410,6 +406,23 @@ def _validate(staging: StagingArea, summary: RunSummary, settings: Settings, pri
     return result
 
 
+def _stage_rows(staging: StagingArea, rows: dict[str, list[dict[str, Any]]]) -> None:
+    for table, table_rows in rows.items():
+        staging.append(table, table_rows)
+
+
+def _apply_audit(result: Any, ledger: RunLedger, staging: StagingArea, prior: PriorState) -> None:
+    """The gate's removal plan applied to staging and its failures to the ledger; then the ledger's rows are
+    staged and its counters taken from what staging holds."""
+    ledger.apply_audit(result, staging.article_paths() if result.row_failures else {})
+    if result.plan:
+        staging.apply_removals(result.plan)
+    _stage_rows(staging, ledger.take_input_rows())
+    _stage_rows(staging, ledger.fetch_rows(prior))
+    ledger.recount(staging.counts())
+    ledger.apply_result(result)
+
+
 def _publish_or_record(result: Any, ledger: RunLedger, staging: StagingArea, settings: Settings,
                        timer: StageTimer, progress: RunProgress, log: Any) -> None:
     summary, db, warehouse = ledger.summary, settings.db, settings.warehouse
@@ -447,75 +460,82 @@ def _extract_and_stage(todo: list[InputFile], crawl: _CrawlThread | None, prior:
                        staging: StagingArea, settings: Settings, cfg: StepConfig, workers: int, timer: StageTimer,
                        progress: RunProgress) -> None:
     """Parse, dedup, extract and stage the inputs to process, chunk by chunk, as a software pipeline."""
-    log = get_run_logger()
-    summary, run_id = ledger.summary, ledger.run_id
-    index = _duplicate_index(todo, prior, settings)
     in_process = crawl is None and len(todo) <= settings.in_process_max_files
     if not in_process and not settings.dask_address:
         start_pool(workers, settings.spacy_model)
     if not in_process:
         # GX takes ~2 s to import; do it while the workers extract instead of after.
         threading.Thread(target=_preimport_gate, name="preimport-gx", daemon=True).start()
-    staged_entities: set[str] = set()
     progress.start_files(len(todo))
-    now = ledger.started
-
-    # Software pipeline over chunks, so the workers never wait for the flow process: parsing runs two
-    # chunks ahead, and chunk k+1's extraction is queued before chunk k's results are gathered and staged.
-    # Each stage is cut into several pieces per worker, which the pool hands out as workers free up (a
-    # slow piece no longer idles the other worker); extraction pieces are balanced by text length so the
-    # last chunk ends evenly. At most ~4 chunks are in flight: memory stays bounded.
-    pieces = workers if in_process else 2 * workers
-    nlp_pieces = workers if in_process else 4 * workers
     chunks = _chunk_stream(todo, crawl, settings.batch_files, ledger)
-    parsing: deque[tuple[list[Any], int]] = deque()
-    extracting: deque[tuple[list[Any], list[dict[str, Any]], list[dict[str, Any]], int]] = deque()
+    line = _ChunkLine(chunks, _duplicate_index(todo, prior, settings), prior, ledger, staging, cfg, timer,
+                      progress, workers, in_process)
+    line.run()
 
-    def submit_parse() -> None:
-        chunk = next(chunks, None)
-        if chunk is not None:
-            hashes = {f.source_path: prior.files[f.source_path].file_hash for f in chunk
-                      if f.source_path in prior.files}
-            with timer("parse (wait)"):
-                parsing.append((_submit(parse_task, _split(chunk, pieces), cfg, hashes, in_process=in_process),
-                                len(chunk)))
 
-    def stage_next() -> None:
-        futures, sigs, dup_rows, n_files = extracting.popleft()
-        with timer("extract (wait)"):
+class _ChunkLine:
+    """Software pipeline over chunks, so the workers never wait for the flow process: parsing runs two chunks
+    ahead, and chunk k+1's extraction is queued before chunk k's results are gathered and staged. Each stage
+    is cut into several pieces per worker, which the pool hands out as workers free up (a slow piece no longer
+    idles the other worker); extraction pieces are balanced by text length so the last chunk ends evenly. At
+    most ~4 chunks are in flight: memory stays bounded."""
+
+    def __init__(self, chunks: Iterator[list[InputFile]], index: DuplicateIndex, prior: PriorState,
+                 ledger: RunLedger, staging: StagingArea, cfg: StepConfig, timer: StageTimer,
+                 progress: RunProgress, workers: int, in_process: bool) -> None:
+        self.chunks, self.index, self.prior, self.ledger, self.staging = chunks, index, prior, ledger, staging
+        self.cfg, self.timer, self.progress, self.in_process = cfg, timer, progress, in_process
+        self.pieces = workers if in_process else 2 * workers
+        self.nlp_pieces = workers if in_process else 4 * workers
+        self.parsing: deque[tuple[list[Any], int]] = deque()
+        self.extracting: deque[tuple[list[Any], list[dict[str, Any]], list[dict[str, Any]], int]] = deque()
+        self.staged_entities: set[str] = set()
+        self.log = get_run_logger()
+
+    def run(self) -> None:
+        self.submit_parse()
+        self.submit_parse()
+        while self.parsing:
+            futures, n_files = self.parsing.popleft()
+            with self.timer("parse (wait)"):
+                parsed = [o for batch in _gather(futures) for o in batch]
+            with self.timer("dedup"):
+                fresh, sigs, dup_rows = self.ledger.dedup(parsed, self.index)
+            del parsed
+            with self.timer("extract (wait)"):
+                futures = _submit(nlp_task, _balance(fresh, self.nlp_pieces), self.cfg, in_process=self.in_process)
+            self.extracting.append((futures, sigs, dup_rows, n_files))
+            del fresh
+            if len(self.extracting) > 1:
+                self.stage_next()
+            self.submit_parse()
+        while self.extracting:
+            self.stage_next()
+
+    def submit_parse(self) -> None:
+        chunk = next(self.chunks, None)
+        if chunk is None:
+            return
+        hashes = {f.source_path: self.prior.files[f.source_path].file_hash for f in chunk
+                  if f.source_path in self.prior.files}
+        with self.timer("parse (wait)"):
+            futures = _submit(parse_task, _split(chunk, self.pieces), self.cfg, hashes, in_process=self.in_process)
+        self.parsing.append((futures, len(chunk)))
+
+    def stage_next(self) -> None:
+        futures, sigs, dup_rows, n_files = self.extracting.popleft()
+        with self.timer("extract (wait)"):
             annotated = [a for batch in _gather(futures) for a in batch]
         stage_start = time.perf_counter()
-        rows = to_rows(annotated, run_id, now)
+        rows = to_rows(annotated, self.ledger.run_id, self.ledger.started)
         # An entity seen in an earlier chunk of this run is already staged; stage each id once.
-        rows["entities"] = [e for e in rows["entities"] if e["entity_id"] not in staged_entities]
-        staged_entities.update(e["entity_id"] for e in rows["entities"])
-        for table, table_rows in rows.items():
-            staging.append(table, table_rows)
-        staging.append("article_signatures", sigs)
-        staging.append("duplicates", dup_rows)
-        summary.articles_loaded += len(annotated)
-        timer.add("stage", time.perf_counter() - stage_start)
-        log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
-        progress.advance(n_files, len(annotated))
-
-    submit_parse()
-    submit_parse()
-    while parsing:
-        futures, n_files = parsing.popleft()
-        with timer("parse (wait)"):
-            parsed = [o for batch in _gather(futures) for o in batch]
-        with timer("dedup"):
-            fresh, sigs, dup_rows = ledger.dedup(parsed, index)
-        del parsed
-        with timer("extract (wait)"):
-            extracting.append((_submit(nlp_task, _balance(fresh, nlp_pieces), cfg, in_process=in_process), sigs,
-                               dup_rows, n_files))
-        del fresh
-        if len(extracting) > 1:
-            stage_next()
-        submit_parse()
-    while extracting:
-        stage_next()
+        rows["entities"] = [e for e in rows["entities"] if e["entity_id"] not in self.staged_entities]
+        self.staged_entities.update(e["entity_id"] for e in rows["entities"])
+        _stage_rows(self.staging, {**rows, "article_signatures": sigs, "duplicates": dup_rows})
+        self.ledger.summary.articles_loaded += len(annotated)
+        self.timer.add("stage", time.perf_counter() - stage_start)
+        self.log.info("batch staged: %d articles, %d duplicates", len(annotated), len(dup_rows))
+        self.progress.advance(n_files, len(annotated))
 
 
 def _duplicate_index(todo: list[InputFile], prior: PriorState, settings: Settings) -> DuplicateIndex:

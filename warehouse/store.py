@@ -17,19 +17,14 @@ import duckdb
 import pandas as pd
 
 from transforms.web import FINAL_FAILURES, PriorWeb
-from warehouse.db import HERE, _statements, append_rows, connect, migrate, sql_string, view_statements
+from warehouse.db import HERE, _statements, append_rows, connect, migrate, read_sql, sql_string, view_statements
 from warehouse.fts import refresh_search_index
 from warehouse.swap import replaced_atomically
 
 PUBLISH_SQL = HERE / "publish.sql"
-KEEP_AUDITED_SQL = HERE / "keep_audited.sql"
-AUDITED_COLUMNS = {
-    "entities": ("entity_id", "name", "type", "country_code", "latitude", "longitude"),
-    "article_entities": ("article_id", "entity_id", "mentions"),
-    "figures": ("figure_id", "article_id", "value", "category", "qualifier"),
-}
-# SQL built once from the code constants above (no value from input ever reaches it).
-_AUDIT_SQL = {t: "SELECT " + ", ".join(cols) + " FROM " + t for t, cols in AUDITED_COLUMNS.items()}
+REMOVE_AUDITED_SQL = HERE / "remove_audited.sql"
+# The staged tables the gate validates, each read by warehouse/queries/audit_<table>.sql.
+AUDITED_TABLES = ("entities", "article_entities", "figures", "articles")
 
 
 @dataclass(slots=True)
@@ -50,9 +45,7 @@ class PriorState:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    q = ("SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() "
-         "AND table_schema = 'main' AND table_name = ?")
-    row = con.execute(q, [name]).fetchone()
+    row = con.execute(read_sql("has_table"), [name]).fetchone()
     return bool(row and row[0])
 
 
@@ -74,18 +67,10 @@ def read_state_from(con: duckdb.DuckDBPyConnection) -> PriorState:
     state = PriorState()
     if not _has_table(con, "files"):
         return state
-    for path, size, mtime, fh, status in con.execute(
-        "SELECT source_path, size, mtime_ns, file_hash, status FROM files"
-    ).fetchall():
+    for path, size, mtime, fh, status in con.execute(read_sql("prior_files")).fetchall():
         state.files[path] = PriorFile(size, mtime, fh, status)
-    state.signatures = [
-        (r[0], r[1], r[2], r[3])
-        for r in con.execute(
-            "SELECT s.article_id, s.content_hash, s.minhash, a.source_path "
-            "FROM article_signatures s JOIN articles a USING (article_id)"
-        ).fetchall()
-    ]
-    state.history = con.execute("SELECT language, source_domain FROM articles").df()
+    state.signatures = [(r[0], r[1], r[2], r[3]) for r in con.execute(read_sql("prior_signatures")).fetchall()]
+    state.history = con.execute(read_sql("prior_history")).df()
     if _has_table(con, "web_resources"):
         state.web = _read_web(con, state)
     return state
@@ -97,8 +82,7 @@ def _read_web(con: duckdb.DuckDBPyConnection, state: PriorState) -> PriorWeb:
                   and f.status in ("loaded", "duplicate")}
     final = {r.value for r in FINAL_FAILURES}
     for url, role, source, etag, modified, outcome, reason, failures, when in con.execute(
-            "SELECT url, role, source, etag, last_modified, outcome, reason, failures, fetched_at "
-            "FROM web_resources").fetchall():
+            read_sql("prior_web")).fetchall():
         if etag or modified:
             web.validators[url] = (etag, modified)
         if outcome == "failed" and reason in final:
@@ -132,31 +116,30 @@ class StagingArea:
         """The staged rows the gate validates. Articles come without their texts (the gate checks the body's
         length), so the audit's memory stays small beside the corpus."""
         # Only the columns the suites read (figures' sentences and surfaces would be most of the memory).
-        out = {t: self.con.execute(sql).df() for t, sql in _AUDIT_SQL.items()}
-        out["articles"] = self.con.execute(
-            "SELECT article_id, title, language, published_at, source_domain, "
-            "coalesce(length(body), 0) AS body_chars FROM articles").df()
-        return out
+        return {t: self.con.execute(read_sql(f"audit_{t}")).df() for t in AUDITED_TABLES}
 
-    def delete_keys(self, table: str, column: str, keys: list[str]) -> None:
-        """Drop rows by key (row-level validation failures). table/column are code constants."""
-        if keys:
-            self.con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [keys])
-
-    def keep_audited(self, frames: dict[str, pd.DataFrame]) -> None:
-        """Keep only the rows of the audit's cleaned frames (see keep_audited.sql)."""
-        keep = {"_keep_articles": frames["articles"][["article_id"]],
-                "_keep_entities": frames["entities"][["entity_id"]],
-                "_keep_links": frames["article_entities"][["article_id", "entity_id"]],
-                "_keep_figures": frames["figures"][["figure_id"]]}
-        for name, frame in keep.items():
+    def apply_removals(self, plan: Any) -> None:
+        """Carry out the audit's removal plan (expectations.gate.RemovalPlan; see remove_audited.sql)."""
+        drop = {f"_drop_{name}": frame for name, frame in plan.frames().items()}
+        for name, frame in drop.items():
             self.con.register(name, frame)
         try:
-            for stmt in _statements(KEEP_AUDITED_SQL.read_text(encoding="utf-8")):
+            for stmt in _statements(REMOVE_AUDITED_SQL.read_text(encoding="utf-8")):
                 self.con.execute(stmt)
         finally:
-            for name in keep:
+            for name in drop:
                 self.con.unregister(name)
+
+    def article_paths(self) -> dict[str, str]:
+        """Each staged article's source path (to quarantine a failed article under its input)."""
+        return dict(self.con.execute(read_sql("staged_article_paths")).fetchall())
+
+    def counts(self) -> dict[str, int]:
+        """The run's counters from what staging holds (queries/staged_counts.sql: column -> count)."""
+        cur = self.con.execute(read_sql("staged_counts"))
+        row = cur.fetchone()
+        assert row is not None  # one row of scalar subqueries
+        return {d[0]: int(v) for d, v in zip(cur.description, row, strict=True)}
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         row = self.con.execute(sql, params or []).fetchone()

@@ -1,7 +1,7 @@
 """A failing entity row and a failing link row, injected into a real staging file, leave nothing dangling.
 
-The staged rows go through the real GX audit (expectations.gate.audit), the staging area keeps what the audit
-kept (the same call the flow's ledger makes) and the real publish step writes a real DuckDB file.
+The staged rows go through the real GX audit (expectations.gate.audit), the staging area applies the audit's
+removal plan (the same call the flow makes) and the real publish step writes a real DuckDB file.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from expectations.gate import BatchStats, GateThresholds, audit
+from expectations.gate import BatchStats, GateThresholds, RemovalPlan, audit
 from flows.settings import Settings
 from warehouse.store import StagingArea, publish
 
@@ -87,7 +87,12 @@ def test_failing_entity_and_link_rows_leave_nothing_dangling(tmp_path: Path) -> 
         ("entities", "atlantis", "entities.latitude_in_range"),
         ("entities", "bogus", "entities.type_allowed"),
     ]
-    staging.keep_audited(result.frames)
+    assert result.plan == RemovalPlan(
+        entities=frozenset({"bogus", "atlantis", "store"}),
+        links=frozenset({("a1", "bogus"), ("a1", "atlantis"), ("a2", "store")}))
+    staging.apply_removals(result.plan)
+    assert staging.counts() == {"articles": 2, "quarantine": 0, "entities": 2, "figures": 0, "files_loaded": 2,
+                                "files_duplicate": 0, "files_quarantined": 0}
     staging.close()
     publish(db, staging.path, 5, Settings().publish_memory_limit)
 
@@ -119,5 +124,44 @@ def test_an_edited_article_takes_its_last_link_to_an_entity_with_it(tmp_path: Pa
         # The second run re-read /in/one.txt, which now names only Oslo: Merkel has no article left.
         assert con.execute("SELECT entity_id FROM entities").fetchall() == [("oslo",)]
         assert _dangling(con) == dict.fromkeys(_dangling(con), 0)
+    finally:
+        con.close()
+
+
+def test_a_failing_article_takes_its_rows_and_leaves_its_file_quarantined(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    staging = StagingArea(db, "r1", Settings().staging_memory_limit)
+    _stage(staging)
+    short = {**_article("a3", "/in/three.txt"), "body": "Short text.", "text": "Angela Merkel\n\nShort text."}
+    staging.append("articles", [short])
+    staging.append("files", [{"source_path": "/in/three.txt", "size": 1, "mtime_ns": 1, "file_hash": "x",
+                              "status": "loaded", "articles": 1, "run_id": "r1"}])
+    staging.append("entities", [{"entity_id": "only3", "name": "Angela Merkel II", "type": "person"}])
+    staging.append("article_entities", [_link("a3", "merkel", 1), _link("a3", "only3", 1)])
+    staging.append("entity_mentions", [_mention("a3", "merkel"), _mention("a3", "only3")])
+    staging.append("figures", [{"figure_id": "f3", "article_id": "a3", "value": 2.0, "surface": "two",
+                                "category": "other", "qualifier": "=",
+                                "sentence": "two", "start_offset": 0, "end_offset": 3}])
+    staging.append("article_signatures", [{"article_id": "a3", "content_hash": "h-a3", "minhash": None}])
+    result = audit(staging.frames(), BatchStats(files_new=3, files_quarantined=0, articles_new=3),
+                   GateThresholds.from_settings(Settings()), tmp_path / "reports", "r1", now=NOW, docs=False)
+    assert ("articles", "a3", "articles.body_length_within_bounds") in {(f.table, f.key, f.expectation)
+                                                          for f in result.row_failures}
+    assert result.plan.articles == {"a3"} and result.plan.figures == {"f3"}
+    assert {("a3", "merkel"), ("a3", "only3")} <= result.plan.links and "only3" in result.plan.entities
+    assert staging.article_paths()["a3"] == "/in/three.txt"
+    staging.apply_removals(result.plan)
+    counts = staging.counts()
+    staging.close()
+    assert (counts["articles"], counts["figures"], counts["files_loaded"], counts["files_quarantined"]) == (2, 0, 2, 1)
+    publish(db, staging.path, timeout_s=5, memory_limit=Settings().publish_memory_limit)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert _dangling(con) == dict.fromkeys(_dangling(con), 0)
+        assert con.execute("SELECT count(*) FROM article_signatures WHERE article_id = 'a3'").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM figures").fetchone() == (0,)
+        assert con.execute("SELECT status FROM files WHERE source_path = '/in/three.txt'").fetchone() == (
+            "quarantined",)
+        assert sorted(r[0] for r in con.execute("SELECT entity_id FROM entities").fetchall()) == ["merkel", "oslo"]
     finally:
         con.close()

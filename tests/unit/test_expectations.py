@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from expectations.gate import AuditResult, BatchStats, GateThresholds, audit
+from expectations.gate import AuditResult, BatchStats, GateThresholds, RemovalPlan, audit
 from flows.settings import Settings
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -216,7 +216,12 @@ def test_row_expectation_quarantines_rows(reports: Path, case: str, mutate: Muta
 def test_failing_article_takes_its_links_and_figures(reports: Path) -> None:
     frames = good_frames()
     _set("articles", 0, "title", None)(frames)
-    clean = run(reports, frames).frames
+    result = run(reports, frames)
+    clean = result.frames
+    # one plan, cascade worked out: a0's links and figure, and e3, linked only from a0
+    assert result.plan == RemovalPlan(articles=frozenset({"a0"}), entities=frozenset({"e3"}),
+                                      links=frozenset({("a0", "e1"), ("a0", "e2"), ("a0", "e3")}),
+                                      figures=frozenset({"f0"}))
     assert "a0" not in set(clean["articles"]["article_id"])
     assert "a0" not in set(clean["article_entities"]["article_id"])
     assert "a0" not in set(clean["figures"]["article_id"])
