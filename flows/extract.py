@@ -75,6 +75,6 @@ def _figure_rules(text: str) -> list[dict[str, object]]:
 
     return [
         {"start": d.start, "end": d.end, "number": d.surface, "kept": d.kept, "rule": d.rule,
-         "figure": d.figure.surface if d.figure else None}
+         "figure": d.figure.surface if d.figure else None, "stages": list(d.stages)}
         for d in explain_figures(text)
     ]

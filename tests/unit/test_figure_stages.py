@@ -152,6 +152,11 @@ def test_explain_keeps_and_drops_in_text_order() -> None:
     assert got == [("2004", False, "year"), ("40", True, "kept"), ("5", False, "list_number")]
     kept = [d.figure for d in explain_figures(text) if d.kept]
     assert kept == extract_figures(text)
+    # a kept number names the stages that shaped it: "more than" (qualifier), "people ... killed" (object, which
+    # sets the event category); "40" has no currency or unit stage to name
+    stages = {d.surface: d.stages for d in explain_figures(text)}
+    assert {"qualifier", "object"} <= set(stages["40"]) and not {"currency", "unit"} & set(stages["40"])
+    assert stages["2004"] == () and set(stages["40"]) <= {s.__name__.rstrip("_") for s in st.STAGES}
 
 
 # --- one category vocabulary ----------------------------------------------------------------------------

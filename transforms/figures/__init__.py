@@ -60,6 +60,7 @@ class Decision:
     kept: bool
     rule: str  # "kept" or the name of the rule that dropped it
     figure: Figure | None = None
+    stages: tuple[str, ...] = ()  # kept: the stages that shaped the figure (set its currency, unit, category...)
 
 
 def _scan(text: str, decisions: list[Decision] | None) -> list[Figure]:
@@ -71,7 +72,8 @@ def _scan(text: str, decisions: list[Decision] | None) -> list[Figure]:
         m = CANDIDATE.search(text, pos)
         if m is None:
             break
-        fig, nxt = build(text, m, sents)
+        trail: list[str] | None = [] if decisions is not None else None
+        fig, nxt = build(text, m, sents, trail)
         if isinstance(fig, Reject):
             if decisions is not None:
                 decisions.append(Decision(m.start(), m.end(), m.group(0), False, fig.rule))
@@ -84,7 +86,7 @@ def _scan(text: str, decisions: list[Decision] | None) -> list[Figure]:
                 fig.surface = text[fig.start : fig.end]
             figures.append(fig)
             if decisions is not None:
-                decisions.append(Decision(m.start(), m.end(), m.group(0), True, "kept", fig))
+                decisions.append(Decision(m.start(), m.end(), m.group(0), True, "kept", fig, tuple(trail or ())))
         pos = max(nxt, m.end())
     _one_unit_figures(text, figures, sents)
     _share_units(text, figures)

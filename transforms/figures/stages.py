@@ -7,6 +7,7 @@ bare number, `UNIT_RULES` once its range and unit are known, `CONTEXT_RULES` onc
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -610,13 +611,22 @@ def figure(text: str, c: Candidate) -> Figure:
     )
 
 
-def build(text: str, m: re.Match[str], sents: SentenceIndex) -> tuple[Figure | Reject, int]:
-    """The figure at a CANDIDATE match or the rule that dropped it, and the offset where the scan resumes."""
+def build(text: str, m: re.Match[str], sents: SentenceIndex,
+          trail: list[str] | None = None) -> tuple[Figure | Reject, int]:
+    """The figure at a CANDIDATE match or the rule that dropped it, and the offset where the scan resumes.
+    `trail` (explain mode) receives the names of the stages that changed the candidate of a kept figure."""
     c = number(text, m, sents)
     if isinstance(c, Reject):
         return c, c.resume
     for stage in STAGES:
+        before = _state(c) if trail is not None else None
         r = stage(text, c)
         if isinstance(r, Reject):
             return r, r.resume
+        if trail is not None and _state(r) != before:
+            trail.append(stage.__name__.rstrip("_"))
     return figure(text, c), max(c.end, c.num.end)
+
+
+def _state(c: Candidate) -> tuple[object, ...]:
+    return tuple(getattr(c, f.name) for f in dataclasses.fields(c))
