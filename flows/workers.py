@@ -142,12 +142,15 @@ def prewarm_for(inputs: list[Path], db: Path, workers: int, model: str, in_proce
     if db.exists():
         import duckdb
 
+        from warehouse.db import read_sql
+
         try:
             con = duckdb.connect(str(db), read_only=True)
         except duckdb.Error:  # busy or unreadable: let the flow decide
             return False
         try:
-            known = {p: (s, m) for p, s, m in con.execute("SELECT source_path, size, mtime_ns FROM files").fetchall()}
+            rows = con.execute(read_sql("prior_files")).fetchall()
+            known = {path: (size, mtime) for path, size, mtime, *_ in rows}
         except duckdb.Error:
             known = {}
         finally:
