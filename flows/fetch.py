@@ -124,7 +124,10 @@ def fetch_row(run_id: str, url: str, source: str, role: str, now: datetime) -> d
 
 
 class HostGate:
-    """Politeness for one host: one request at a time, `delay` seconds between request starts."""
+    """Politeness for one host: one request at a time, and `delay` seconds from the end of one request to the
+    start of the next (so the server sees at least `delay` between request starts, whatever the time a request
+    takes to reach it; spacing starts only, a request that reached a loaded server late could look too close
+    to the next one)."""
 
     def __init__(self, delay: float) -> None:
         self.delay = delay
@@ -144,7 +147,10 @@ class HostGate:
                 time.sleep(wait)
             self.last_start = time.monotonic()
             self.next_start = self.last_start + self.delay + _MARGIN_S
-            yield
+            try:
+                yield
+            finally:
+                self.next_start = max(self.next_start, time.monotonic() + self.delay + _MARGIN_S)
 
     def hold(self, seconds: float) -> None:
         """Called inside `turn`: the next request starts no sooner than `seconds` from now."""
@@ -272,7 +278,7 @@ class PoliteClient:
         delay = gate.robots.crawl_delay(self.policy.user_agent)
         if delay:
             gate.delay = max(gate.delay, min(float(delay), self.policy.max_retry_after_s))
-            gate.next_start = max(gate.next_start, gate.last_start + gate.delay + _MARGIN_S)
+            gate.next_start = max(gate.next_start, time.monotonic() + gate.delay + _MARGIN_S)  # robots.txt has ended
 
     # ---- requests ----
 

@@ -77,7 +77,8 @@ class Settings(BaseSettings):
     sources_file: Path | None = Field(default=None, description="TOML file of [[source]] tables (url, name, kind)")
     user_agent: str = Field(default="newsetl/0.1 (+https://github.com/newsetl/newsetl; polite news ETL)",
                             description="User-Agent sent on every request, and matched in robots.txt")
-    host_delay_s: float = Field(default=1.0, description="seconds between the starts of two requests to one host")
+    host_delay_s: float = Field(default=1.0,
+                                description="seconds from the end of one request to a host to the start of the next")
     connect_timeout_s: float = Field(default=10.0, description="TCP/TLS connect timeout per request")
     read_timeout_s: float = Field(default=30.0, description="read timeout per request (between bytes)")
     max_response_bytes: int = Field(default=10 * 1024 * 1024,

@@ -126,3 +126,20 @@ def test_sources_file(tmp_path: Path) -> None:
             load_sources([], f)
     with pytest.raises(SourcesFileError, match="cannot read"):
         load_sources([], tmp_path / "missing.toml")
+
+
+def test_host_gate_spaces_the_next_request_from_the_end_of_the_last() -> None:
+    # A slow request (or one that reached the server late) must not shorten the gap the server sees: the next
+    # request waits `delay` after the previous one ended, not after it started. (A lower bound: sleep never
+    # returns early, so this cannot pass by luck or fail on a slow machine.)
+    import time
+
+    from flows.fetch import HostGate
+
+    gate = HostGate(0.2)
+    with gate.turn():
+        time.sleep(0.3)  # longer than the delay: spacing from starts alone would not wait at all
+    ended = time.monotonic()
+    with gate.turn():
+        started = time.monotonic()
+    assert started - ended >= 0.2
