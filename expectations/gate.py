@@ -293,8 +293,8 @@ def _plan(staged: dict[str, pd.DataFrame], bad: dict[str, set[tuple[Any, ...]]])
     (frames given to `audit` directly may hold one; staged tables cannot)."""
     arts, ents, links, figs = (staged["articles"], staged["entities"], staged["article_entities"],
                                staged["figures"])
-    removed_articles = _keys(arts, ("article_id",), _has_key(arts, ("article_id",), bad["articles"]))
-    removed_entities = _keys(ents, ("entity_id",), _has_key(ents, ("entity_id",), bad["entities"]))
+    removed_articles = _keys(arts["article_id"], _has_key(arts, ("article_id",), bad["articles"]))
+    removed_entities = _keys(ents["entity_id"], _has_key(ents, ("entity_id",), bad["entities"]))
     link_out = (_has_key(links, ("article_id", "entity_id"), bad["article_entities"])
                 | links["article_id"].isin(removed_articles) | links["entity_id"].isin(removed_entities))
     # Entities only the removed links referred to would be published without any article: they go too.
@@ -305,12 +305,12 @@ def _plan(staged: dict[str, pd.DataFrame], bad: dict[str, set[tuple[Any, ...]]])
         entities=frozenset(removed_entities | orphaned),
         links=frozenset(_norm_tuple(t) for t in zip(links["article_id"][link_out], links["entity_id"][link_out],
                                                     strict=True)),
-        figures=frozenset(_keys(figs, ("figure_id",), fig_out)),
+        figures=frozenset(_keys(figs["figure_id"], fig_out)),
     )
 
 
-def _keys(df: pd.DataFrame, cols: tuple[str, str] | tuple[str], mask: pd.Series) -> set[Any]:
-    return {_norm(v) for v in df[cols[0]][mask]}
+def _keys(column: pd.Series, mask: pd.Series) -> set[Any]:
+    return {_norm(v) for v in column[mask]}
 
 
 def _norm_tuple(t: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -19,7 +19,6 @@ import pyarrow as pa
 HERE = Path(__file__).resolve().parent
 MIGRATIONS_DIR = HERE / "migrations"
 VIEWS_DIR = HERE / "views"
-QUERIES_DIR = HERE / "queries"
 
 # Tables a run stages and publishes; names are code constants, never input data.
 DATA_TABLES = ("articles", "entities", "article_entities", "entity_mentions", "figures")
